@@ -1,0 +1,15 @@
+"""Klong for Python: the Klong array language on interchangeable array backends,
+with differentiation as a language operator.
+
+>>> from klong import KlongInterpreter      # doctest: +SKIP
+>>> KlongInterpreter()("2*1+!5")            # doctest: +SKIP
+array([ 2,  4,  6,  8, 10])
+"""
+
+from .errors import KlongError
+from .interpreter import KlongInterpreter
+from .autograd import value_and_gradients
+
+__version__ = "0.1.0"
+
+__all__ = ["KlongInterpreter", "KlongError", "value_and_gradients", "__version__"]

@@ -1,0 +1,225 @@
+"""The adverbs: how a verb is applied across lists.
+
+An adverb receives the verb it modifies as a pair of Python callables, its
+monadic meaning ``m(a)`` and its dyadic meaning ``d(a, b)``, plus the operator
+spelling when the verb is a primitive (``op``), which unlocks array fast paths
+(``+/`` is one backend reduction, not a Python loop).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .errors import KlongError
+from .values import KDict
+
+REDUCERS = {"+": "sum", "*": "prod", "|": "max", "&": "min"}
+# atomic primitives that may be applied to a whole array instead of each element
+ATOMIC_MONADS = {"-", "%", "_", "~"}
+ATOMIC_DYADS = {"+", "-", "*", "%", "^", "&", "|", "<", ">", "=", ":%", "!"}
+
+
+class Adverbs:
+    """Adverb implementations bound to one interpreter's verbs."""
+
+    def __init__(self, verbs: Any):
+        self.v = verbs
+        self.monadic: dict[str, Callable] = {
+            "'": self.each, "/": self.over, "\\": self.scan, ":'": self.each_pair,
+            ":~": self.converge, "\\~": self.scan_converge,
+        }
+        self.dyadic: dict[str, Callable] = {
+            "'": self.each2, "/": self.over_neutral, "\\": self.scan_neutral,
+            ":\\": self.each_left, ":/": self.each_right, ":~": self.while_,
+            ":*": self.iterate, "\\~": self.scan_while, "\\*": self.scan_iterate,
+        }
+
+    # -- each family -----------------------------------------------------------
+    def each(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
+        v = self.v
+        if type(a) is KDict:
+            return v.mklist([m(v.mklist([k, val])) for k, val in a.d.values()])
+        if v.is_atom(a):
+            if type(a) is list or (v.isarr(a) and a.ndim):
+                return []
+            if type(a) is str:
+                return ""
+            return m(a)
+        if op in ATOMIC_MONADS and v.isarr(a):
+            return m(a)
+        return v.like(a, [m(x) for x in v.elems(a)])
+
+    def each2(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        v = self.v
+        la, lb = not v.is_atom(a), not v.is_atom(b)
+        if not la and not lb:
+            if self._empty(a) or self._empty(b):
+                return []
+            return d(a, b)
+        if self._empty(a) or self._empty(b):
+            return []
+        if not la or not lb:
+            raise KlongError("': each-2 needs two lists or two atoms")
+        if op in ATOMIC_DYADS and v.isarr(a) and v.isarr(b) and a.shape == b.shape:
+            return d(a, b)
+        return v.mklist([d(x, y) for x, y in zip(v.elems(a), v.elems(b))])
+
+    def _empty(self, x: Any) -> bool:
+        return (type(x) in (list, str) and len(x) == 0) or (self.v.isarr(x) and x.ndim > 0 and x.shape[0] == 0)
+
+    def each_left(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        v = self.v
+        if self._empty(b):
+            return []
+        if v.is_atom(b):
+            return d(a, b)
+        return v.mklist([d(a, y) for y in v.elems(b)])
+
+    def each_right(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        v = self.v
+        if self._empty(b):
+            return []
+        if v.is_atom(b):
+            return d(b, a)
+        return v.mklist([d(y, a) for y in v.elems(b)])
+
+    def each_pair(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
+        v = self.v
+        if v.is_atom(a) or len(a) < 2:
+            return a
+        if op in ATOMIC_DYADS and v.isarr(a):
+            return d(a[:-1], a[1:])  # f(a1;a2),f(a2;a3)...: left is the earlier one
+        xs = v.elems(a)
+        return v.mklist([d(x, y) for x, y in zip(xs, xs[1:])])
+
+    # -- folds -------------------------------------------------------------------
+    def over(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
+        v = self.v
+        if v.is_atom(a):
+            return a
+        if v.isarr(a):
+            if op in REDUCERS:
+                return v.B.reduce(REDUCERS[op], a)
+            if op == "," and a.ndim >= 2:
+                return v.B.reshape(a, (a.shape[0] * a.shape[1],) + tuple(a.shape[2:]))
+        xs = v.elems(a)
+        if op == ",":
+            return self._join_all(xs)
+        acc = xs[0]
+        for x in xs[1:]:
+            acc = d(acc, x)
+        return acc
+
+    def _join_all(self, xs: list) -> Any:
+        """,/ without quadratic copying when every element is a list."""
+        v = self.v
+        if all(type(x) is str for x in xs):
+            return "".join(xs)
+        if all(v.is_list(x) or type(x) is list for x in xs):
+            arrays = [x for x in xs if v.isarr(x)]
+            if len(arrays) == len(xs) and len({(x.shape[1:], v.B.kind(x)) for x in xs}) == 1:
+                return v.B.concat(xs)
+            out: list = []
+            for x in xs:
+                out.extend(v.elems(x))
+            return v.mklist(out)
+        acc = xs[0]
+        for x in xs[1:]:
+            acc = v.join(acc, x)
+        return acc
+
+    def over_neutral(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        v = self.v
+        if self._empty(b):
+            return a
+        if v.is_atom(b):
+            return d(a, b)
+        if op in REDUCERS and v.isarr(b):
+            return d(a, v.B.reduce(REDUCERS[op], b))
+        acc = a
+        for x in v.elems(b):
+            acc = d(acc, x)
+        return acc
+
+    def scan(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
+        v = self.v
+        if v.is_atom(a):
+            return v.mklist([a])
+        if op in REDUCERS and v.isarr(a):
+            r = v.B.scan(REDUCERS[op], a)
+            return v.mklist(r) if type(r) is list else r
+        xs = v.elems(a)
+        acc = xs[0]
+        out = [acc]
+        for x in xs[1:]:
+            acc = d(acc, x)
+            out.append(acc)
+        return v.mklist(out)
+
+    def scan_neutral(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        v = self.v
+        acc = a
+        out = [acc]
+        for x in ([] if self._empty(b) else [b] if v.is_atom(b) else v.elems(b)):
+            acc = d(acc, x)
+            out.append(acc)
+        return v.mklist(out)
+
+    # -- fixpoints and iteration -----------------------------------------------
+    def converge(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
+        match = self.v._match
+        first = prev = a
+        while True:
+            nxt = m(prev)
+            if match(nxt, prev) or match(nxt, first):
+                return nxt
+            prev = nxt
+
+    def scan_converge(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
+        match = self.v._match
+        out = [a]
+        prev = a
+        while True:
+            nxt = m(prev)
+            if match(nxt, prev) or match(nxt, a):
+                return self.v.mklist(out)
+            out.append(nxt)
+            prev = nxt
+
+    def _pred(self, a: Any) -> Callable[[Any], bool]:
+        k, truth = self.v.k, self.v.truth
+        if not callable(getattr(a, "call", None)):
+            raise KlongError(":~: the left operand of While must be a function")
+        return lambda x: truth(k.apply_adverb(a, [x]))
+
+    def while_(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        pred = self._pred(a)
+        while pred(b):
+            b = m(b)
+        return b
+
+    def scan_while(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        pred = self._pred(a)
+        out = []
+        while pred(b):
+            out.append(b)
+            b = m(b)
+        return self.v.mklist(out)
+
+    def iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        for _ in range(self._count(a)):
+            b = m(b)
+        return b
+
+    def scan_iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        out = [b]
+        for _ in range(self._count(a)):
+            b = m(b)
+            out.append(b)
+        return self.v.mklist(out)
+
+    def _count(self, a: Any) -> int:
+        n = self.v.int_arg(":*", a)
+        if n < 0:
+            raise KlongError(":*: the count must not be negative")
+        return n

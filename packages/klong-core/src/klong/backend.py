@@ -1,0 +1,190 @@
+"""The backend protocol: what an array library must provide to run Klong.
+
+Core keeps every non-numeric value (strings, characters, symbols, dictionaries,
+functions, ragged lists) in its own Python representation. Uniform numeric
+lists -- vectors, matrices, N-arrays of integers or reals -- live on the
+backend as its native arrays. Core computes on them with Python's operators
+(``+ - * / ** < > == & | ^ ~``, ``abs``, ``len``, ``.shape``, basic and integer
+array indexing), which NumPy arrays and torch tensors both support, plus the
+methods below, which cover what those operators cannot say the same way in
+every library.
+
+Arrays handed to core hold one of two kinds of element: ``"i"`` (64-bit
+integers) or ``"f"`` (reals: float64, or float32 where the device has nothing
+wider). Booleans never escape a backend method: comparisons are converted with
+:meth:`Backend.to_int`.
+
+A backend never knows Klong syntax, and core never asks which backend it runs
+on: a behaviour that differs between libraries is a method here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+Array = Any  # a backend's native array type
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """How a backend distribution describes itself to core (returned by the
+    ``klong_backend`` hook).
+
+    ``factory(device=None, precision=None)`` builds a :class:`Backend`;
+    ``devices()`` lists the devices usable on this machine (cheap: it must not
+    be slow, it runs when backends are listed).
+    """
+
+    name: str
+    factory: Callable[..., "Backend"]
+    devices: Callable[[], list[str]] = field(default=lambda: ["cpu"])
+    float64: bool = True
+    autograd: bool = False
+    description: str = ""
+
+
+class Backend:
+    """Base class of every backend. Subclasses fill in the methods that raise
+    ``NotImplementedError``; the others have portable defaults."""
+
+    #: short name used by ``--backend`` and ``KlongInterpreter(backend=...)``
+    name: str = "abstract"
+    #: the device computations run on, as the library names it ("cpu", "cuda:0")
+    device: str = "cpu"
+    #: the native array class (or tuple of classes), for fast isinstance checks
+    array_type: Any = ()
+    #: True when reals are 64-bit on this device
+    float64: bool = True
+
+    # -- creation and conversion -------------------------------------------------
+    def asarray(self, data: Any, kind: str | None = None) -> Array:
+        """An array from a (nested) Python list of numbers, a NumPy array, or
+        another library's array. ``kind`` forces "i" or "f"; by default ints
+        stay ints and reals stay reals (and bools become ints)."""
+        raise NotImplementedError
+
+    def arange(self, n: int) -> Array:
+        """The integers 0..n-1 as a kind "i" vector."""
+        raise NotImplementedError
+
+    def kind(self, a: Array) -> str:
+        """"i" for integer arrays, "f" for reals."""
+        raise NotImplementedError
+
+    def to_int(self, a: Array) -> Array:
+        """Convert (booleans, reals truncated toward zero) to kind "i"."""
+        raise NotImplementedError
+
+    def to_float(self, a: Array) -> Array:
+        """Convert to kind "f" at the backend's real precision."""
+        raise NotImplementedError
+
+    def to_host(self, a: Array) -> Any:
+        """A NumPy array holding the same values (for printing and interop)."""
+        raise NotImplementedError
+
+    def tolist(self, a: Array) -> list:
+        """Nested Python lists of Python ints and floats."""
+        raise NotImplementedError
+
+    def scalar(self, a: Array) -> Any:
+        """A 0-d array as a Python number, unless it must stay an array (for
+        instance because it carries a gradient)."""
+        raise NotImplementedError
+
+    def elements(self, a: Array) -> list:
+        """The elements of an array of rank >= 1 along its first axis, as Klong
+        values: numbers (via :meth:`scalar`) for a vector, sub-arrays otherwise."""
+        return [self.scalar(e) for e in a] if a.ndim == 1 else list(a)
+
+    # -- structure ------------------------------------------------------------
+    def concat(self, arrays: Sequence[Array]) -> Array:
+        """Join along the first axis."""
+        raise NotImplementedError
+
+    def stack(self, arrays: Sequence[Array]) -> Array:
+        """Stack equal-shaped arrays along a new first axis."""
+        raise NotImplementedError
+
+    def reshape(self, a: Array, shape: Sequence[int]) -> Array:
+        raise NotImplementedError
+
+    def flip(self, a: Array) -> Array:
+        """Reverse along the first axis."""
+        raise NotImplementedError
+
+    def roll(self, a: Array, k: int) -> Array:
+        """Rotate along the first axis, ``k`` places to the right."""
+        raise NotImplementedError
+
+    def transpose(self, a: Array) -> Array:
+        """Swap the first two axes."""
+        raise NotImplementedError
+
+    def repeat(self, a: Array, counts: Array) -> Array:
+        """Repeat element i of vector ``a`` counts[i] times."""
+        raise NotImplementedError
+
+    def nonzero(self, a: Array) -> Array:
+        """Indices of the non-zero elements of a vector, kind "i"."""
+        raise NotImplementedError
+
+    def argsort(self, a: Array, descending: bool = False) -> Array:
+        """Stable sort order of a vector (equal elements keep their order)."""
+        raise NotImplementedError
+
+    def where(self, cond: Array, a: Any, b: Any) -> Array:
+        raise NotImplementedError
+
+    def copy(self, a: Array) -> Array:
+        raise NotImplementedError
+
+    # -- arithmetic without a portable operator ---------------------------------
+    def floor(self, a: Array) -> Array:
+        """Floor of reals (result stays real)."""
+        raise NotImplementedError
+
+    def fmod(self, a: Array, b: Any) -> Array:
+        """Remainder of truncated division (sign of the dividend)."""
+        raise NotImplementedError
+
+    def trunc_div(self, a: Array, b: Any) -> Array:
+        """Integer quotient truncated toward zero."""
+        raise NotImplementedError
+
+    def minimum(self, a: Any, b: Any) -> Array:
+        raise NotImplementedError
+
+    def maximum(self, a: Any, b: Any) -> Array:
+        raise NotImplementedError
+
+    def math(self, fn: str, a: Any) -> Any:
+        """Elementwise ``exp log sqrt sin cos tan asin acos atan sinh cosh
+        tanh abs`` of an array or a number; the result is real."""
+        raise NotImplementedError
+
+    # -- reductions along the first axis ----------------------------------------
+    def reduce(self, op: str, a: Array) -> Any:
+        """``op`` is "sum", "prod", "max" or "min"; reduces the first axis.
+        A 0-d result comes back as a Python number (see :meth:`scalar`).
+        Integer "sum" and "prod" must be exact: where the true result leaves
+        the int64 range, return Python ints (a number, or a list for rank > 1)."""
+        raise NotImplementedError
+
+    def scan(self, op: str, a: Array) -> Array:
+        """Running ``op`` ("sum", "prod", "max", "min") along the first axis.
+        Integer "sum" and "prod" must be exact, as for :meth:`reduce` (return a
+        Python list of ints when a partial result leaves the int64 range)."""
+        raise NotImplementedError
+
+    def any(self, a: Array) -> bool:
+        raise NotImplementedError
+
+    def all(self, a: Array) -> bool:
+        raise NotImplementedError
+
+    # -- misc ------------------------------------------------------------------
+    def random(self, n: int | None = None) -> Any:
+        """A uniform random real in [0,1), or a vector of ``n`` of them."""
+        raise NotImplementedError

@@ -1,0 +1,367 @@
+"""Tree -> Python closures. Each node becomes a zero-argument function that
+computes its value; operators are looked up once, here, not on every run.
+
+Variables live in one dictionary per interpreter. Function calls bind x, y, z,
+their locals and ``.f`` by saving the old values and restoring them on return
+("shallow binding"), which is exactly Klong's dynamic scoping: a lookup is one
+dictionary access, and ``::`` assigns to the innermost live binding.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .errors import KlongError
+from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
+                    OpVerb, Var)
+from .values import KDict, KFunction, Lambda, Projection, Symbol
+
+MISSING = object()
+PARAMS = ("x", "y", "z")
+GRAD_OPS = (":>", "\u2202", "\u2207")
+
+
+class Module:
+    """An open ``.module(:name)``: names defined in it are private to it."""
+
+    def __init__(self, name: str, existing: set[str]):
+        self.name = name
+        self.members: set[str] = set()
+        self.existing = existing  # names defined when the module was opened
+
+    def qualify(self, name: str) -> str:
+        return f"{name}`{self.name}"
+
+
+def internal(e: Exception, what: str) -> KlongError:
+    """A Python failure inside an operator, as a Klong error."""
+    if isinstance(e, RecursionError):
+        return KlongError("recursion too deep (stack overflow)")
+    if isinstance(e, MemoryError):
+        return KlongError(f"{what}: out of memory")
+    return KlongError(f"{what}: {type(e).__name__}: {e}")
+
+
+class Compiler:
+    def __init__(self, interp: Any):
+        self.k = interp
+        self.G = interp.globals
+        self.verbs = interp.verbs
+        self.adverbs = interp.adverbs
+        self.src = ""
+        self.origin: str | None = None
+        self.bound: list[set[str]] = []  # names bound by the lambdas being compiled
+
+    def compile(self, node: Node, src: str, origin: str | None = None) -> Callable[[], Any]:
+        self.src, self.origin = src, origin
+        return self.c(node)
+
+    def c(self, node: Node) -> Callable[[], Any]:
+        return getattr(self, "c_" + type(node).__name__)(node)
+
+    def located(self, node: Node) -> Callable[[KlongError], KlongError]:
+        pos, src, origin = node.pos, self.src, self.origin
+        return lambda e: e.locate(pos, src, origin)
+
+    # -- leaves ----------------------------------------------------------------
+    def c_Const(self, node: Const) -> Callable[[], Any]:
+        v = self.k.from_literal(node.value)
+        if type(v) is KDict:
+            return self.c_DictLit(DictLit(node.pos, list(v.d.values())))
+        return lambda: v
+
+    def c_DictLit(self, node: DictLit) -> Callable[[], Any]:
+        lit = self.k.from_literal
+        pairs = [(lit(k), lit(v)) for k, v in node.pairs]
+        hkey = self.verbs.hkey
+        def make() -> KDict:
+            return KDict({hkey(k): (k, v) for k, v in pairs})
+        return make
+
+    def resolve(self, name: str) -> tuple[str, str | None]:
+        """The name a reference reads: (primary, fallback) under an open module."""
+        mod = self.k.module
+        if mod is None or name in PARAMS or name.startswith(".") or any(name in b for b in self.bound):
+            return name, None
+        if name in mod.members or name not in mod.existing:
+            return mod.qualify(name), name
+        return name, None
+
+    def c_Var(self, node: Var) -> Callable[[], Any]:
+        G = self.G
+        name, fallback = self.resolve(node.name)
+        where = self.located(node)
+        if fallback is None:
+            def get() -> Any:
+                try:
+                    return G[name]
+                except KeyError:
+                    raise where(KlongError(f"undefined: {name}")) from None
+            return get
+        def get_mod() -> Any:
+            v = G.get(name, MISSING)
+            if v is MISSING:
+                v = G.get(fallback, MISSING)
+                if v is MISSING:
+                    raise where(KlongError(f"undefined: {fallback}"))
+            return v
+        return get_mod
+
+    # -- definitions -----------------------------------------------------------
+    def c_define(self, node: Dyad) -> Callable[[], Any]:
+        target = node.left
+        where = self.located(node)
+        if not isinstance(target, Var):
+            raise where(KlongError("::: the left side of a definition must be a variable"))
+        name = target.name
+        if name in PARAMS:
+            raise where(KlongError(f"::: {name} is read-only"))
+        G = self.G
+        mod = self.k.module
+        also = None
+        if mod is not None and not name.startswith(".") and not any(name in b for b in self.bound):
+            mod.members.add(name)
+            if not self.bound:  # module top level: a::1 is a`m::1; a::a`m
+                also = name
+            name = mod.qualify(name)
+        value = self.c(node.right)
+        if also is None:
+            def define() -> Any:
+                v = value()
+                G[name] = v
+                return v
+            return define
+        def define_exported() -> Any:
+            v = value()
+            G[name] = v
+            G[also] = v
+            return v
+        return define_exported
+
+    # -- control -------------------------------------------------------------
+    def c_Cond(self, node: Cond) -> Callable[[], Any]:
+        p, t, o = self.c(node.pred), self.c(node.then), self.c(node.other)
+        truth = self.verbs.truth
+        return lambda: t() if truth(p()) else o()
+
+    def c_Lam(self, node: Lam) -> Callable[[], Any]:
+        params = PARAMS[:node.arity]
+        locals_ = tuple(node.local_names)
+        self.bound.append(set(params) | set(locals_))
+        try:
+            stmts = [self.c(s) for s in node.body]
+        finally:
+            self.bound.pop()
+        body = _sequence(stmts)
+        lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
+        lam.call = _binder(self.G, lam, params, locals_, body)
+        return lambda: lam
+
+    # -- application ---------------------------------------------------------
+    def c_Apply(self, node: Apply) -> Callable[[], Any]:
+        fn = self.c(node.fn)
+        where = self.located(node)
+        apply = self.k.apply
+        if any(a is None for a in node.args):
+            parts = [None if a is None else self.c(a) for a in node.args]
+            def project() -> Any:
+                f = fn()
+                vals = [None if p is None else p() for p in parts]
+                if not isinstance(f, KFunction):
+                    raise where(KlongError("projection of a value that is not a function"))
+                if f.arity != len(vals):
+                    raise where(KlongError(f"arity error: {f.kind_name} projected onto {len(vals)} arguments"))
+                return Projection(f, vals)
+            return project
+        args = [self.c(a) for a in node.args]
+        def call() -> Any:
+            f = fn()
+            vals = [a() for a in args]
+            try:
+                return apply(f, vals)
+            except KlongError as e:
+                raise where(e) from None
+            except Exception as e:  # noqa: BLE001 - a Python failure becomes a Klong error
+                raise where(internal(e, "call")) from None
+        return call
+
+    def verb(self, node: Node) -> Callable[[], tuple]:
+        """A closure giving (monadic, dyadic, op) callables for a verb node."""
+        k = self.k
+        if isinstance(node, OpVerb):
+            op = node.op
+            m = self.verbs.monads.get(op) or _no_form(op, "monadic")
+            d = self.verbs.dyads.get(op) or _no_form(op, "dyadic")
+            pair = (m, d, op)
+            return lambda: pair
+        if isinstance(node, ExprVerb):
+            ev = self.c(node.expr)
+            apply_adv = k.apply_adverb
+            def fn_pair() -> tuple:
+                f = ev()
+                if not isinstance(f, KFunction):
+                    raise KlongError("a verb must be a function")
+                return (lambda a: apply_adv(f, [a]), lambda a, b: apply_adv(f, [a, b]), None)
+            return fn_pair
+        assert isinstance(node, AdvVerb)
+        inner = self.verb(node.verb)
+        adv = node.adverb
+        mon = self.adverbs.monadic.get(adv)
+        dya = self.adverbs.dyadic.get(adv)
+        def adv_pair() -> tuple:
+            m0, d0, op0 = inner()
+            m = (lambda a: mon(m0, d0, op0, a)) if mon else _no_form(adv, "monadic")
+            d = (lambda a, b: dya(m0, d0, op0, a, b)) if dya else _no_form(adv, "dyadic")
+            return (m, d, None)
+        return adv_pair
+
+    def c_Monad(self, node: Monad) -> Callable[[], Any]:
+        arg = self.c(node.arg)
+        where = self.located(node)
+        if isinstance(node.verb, OpVerb):
+            op = node.verb.op
+            f = self.verbs.monads.get(op)
+            if f is None:
+                raise where(KlongError(f"{op}: no monadic form"))
+            def run() -> Any:
+                try:
+                    return f(arg())
+                except KlongError as e:
+                    raise where(e) from None
+                except Exception as e:  # noqa: BLE001
+                    raise where(internal(e, op)) from None
+            return run
+        verb = self.verb(node.verb)
+        name = _verb_name(node.verb)
+        def run_verb() -> Any:
+            try:
+                m = verb()[0]
+                return m(arg())
+            except KlongError as e:
+                raise where(e) from None
+            except Exception as e:  # noqa: BLE001
+                raise where(internal(e, name)) from None
+        return run_verb
+
+    def c_Dyad(self, node: Dyad) -> Callable[[], Any]:
+        v = node.verb
+        if isinstance(v, OpVerb) and v.op == "::":
+            return self.c_define(node)
+        where = self.located(node)
+        right = self.c(node.right)
+        left = self.c(node.left)
+        if isinstance(v, OpVerb) and v.op in GRAD_OPS:
+            from .autograd import compile_grad
+            return compile_grad(self.k, v.op, left, right, node.left, node.right, where)
+        if isinstance(v, OpVerb):
+            op = v.op
+            f = self.verbs.dyads.get(op)
+            if f is None:
+                raise where(KlongError(f"{op}: no dyadic form"))
+            def run() -> Any:
+                b = right()
+                a = left()
+                try:
+                    return f(a, b)
+                except KlongError as e:
+                    raise where(e) from None
+                except Exception as e:  # noqa: BLE001
+                    raise where(internal(e, op)) from None
+            return run
+        if isinstance(v, ExprVerb):
+            ev = self.c(v.expr)
+            apply = self.k.apply
+            def run_fn() -> Any:
+                b = right()
+                a = left()
+                f = ev()
+                try:
+                    return apply(f, [a, b])
+                except KlongError as e:
+                    raise where(e) from None
+                except Exception as e:  # noqa: BLE001
+                    raise where(internal(e, "call")) from None
+            return run_fn
+        verb = self.verb(v)
+        name = _verb_name(v)
+        def run_adv() -> Any:
+            b = right()
+            a = left()
+            try:
+                return verb()[1](a, b)
+            except KlongError as e:
+                raise where(e) from None
+            except Exception as e:  # noqa: BLE001
+                raise where(internal(e, name)) from None
+        return run_adv
+
+
+def _verb_name(v: Node) -> str:
+    if isinstance(v, OpVerb):
+        return v.op
+    if isinstance(v, AdvVerb):
+        return _verb_name(v.verb) + v.adverb
+    if isinstance(v, ExprVerb) and isinstance(v.expr, Var):
+        return v.expr.name
+    return "function"
+
+
+def _no_form(op: str, form: str) -> Callable:
+    def fail(*_: Any) -> Any:
+        raise KlongError(f"{op}: no {form} form")
+    return fail
+
+
+def _sequence(stmts: list[Callable[[], Any]]) -> Callable[[], Any]:
+    if not stmts:
+        return lambda: []
+    if len(stmts) == 1:
+        return stmts[0]
+    init, last = stmts[:-1], stmts[-1]
+    def seq() -> Any:
+        for s in init:
+            s()
+        return last()
+    return seq
+
+
+def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any]) -> Callable:
+    """The call of a lambda: bind arguments and locals dynamically, run, restore."""
+    get = G.get
+    if not locals_ and len(params) == 1:
+        def call1(args: list) -> Any:
+            ox, of = get("x", MISSING), get(".f", MISSING)
+            G["x"] = args[0]
+            G[".f"] = lam
+            try:
+                return body()
+            finally:
+                if ox is MISSING:
+                    del G["x"]
+                else:
+                    G["x"] = ox
+                if of is MISSING:
+                    del G[".f"]
+                else:
+                    G[".f"] = of
+        return call1
+    names = params + locals_ + (".f",)
+    def call(args: list) -> Any:
+        saved = [get(n, MISSING) for n in names]
+        for n in locals_:
+            G.pop(n, None)
+        for n, v in zip(params, args):
+            G[n] = v
+        G[".f"] = lam
+        try:
+            return body()
+        finally:
+            for n, v in zip(names, saved):
+                if v is MISSING:
+                    G.pop(n, None)
+                else:
+                    G[n] = v
+    return call
+
+
+__all__ = ["Compiler", "Module", "Symbol"]

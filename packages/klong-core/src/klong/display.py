@@ -1,0 +1,99 @@
+"""Values -> text: Klong's external representation.
+
+``show`` is the readable form (what ``.w`` writes and the REPL prints:
+strings quoted, characters as ``0cx``); ``display`` is what ``.d`` writes
+(a top-level string or character appears raw).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any, Callable
+
+from .values import Channel, Char, KDict, KFunction, Special, Symbol
+
+
+def fmt_real(x: float) -> str:
+    """Shortest digits that read back as ``x``, always marked as real."""
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    r = repr(x)
+    mant, _, exp = r.partition("e")
+    if x != 0 and not (1e-5 <= abs(x) < 1e16):
+        if "." not in mant:
+            mant += ".0"
+        e = int(exp) if exp else 0
+        if not exp:  # repr gave plain digits; renormalise to one leading digit
+            d = Decimal(r).normalize()
+            sign, digits, dexp = d.as_tuple()
+            e = len(digits) + dexp - 1
+            ds = "".join(map(str, digits))
+            mant = ("-" if sign else "") + ds[0] + "." + (ds[1:] or "0")
+        return f"{mant}e{'+' if e >= 0 else '-'}{abs(e):02d}"
+    if exp:
+        r = format(Decimal(r), "f")
+    return r if "." in r else r + ".0"
+
+
+def fmt_str(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+class Shower:
+    """Formats values; knows the backend's array type to print arrays."""
+
+    def __init__(self, backend: Any):
+        self.B = backend
+        self.AT = backend.array_type
+
+    def show(self, x: Any) -> str:
+        t = type(x)
+        if t is int:
+            return str(x)
+        if t is float:
+            return fmt_real(x)
+        if t is str:
+            return fmt_str(x)
+        if t is Char:
+            return "0c" + x.c
+        if t is Symbol:
+            return ":" + x.name
+        if t is list:
+            return "[" + " ".join(self.show(e) for e in x) + "]"
+        if isinstance(x, self.AT):
+            return self._array(x)
+        if t is KDict:
+            return ":{" + " ".join(f"[{self.show(k)} {self.show(v)}]" for k, v in x.d.values()) + "}"
+        if isinstance(x, KFunction):
+            return ":" + x.kind_name
+        if isinstance(x, Special):
+            return ":" + x.name
+        if isinstance(x, Channel):
+            return ":" + ("inchan" if x.mode == "r" else "outchan")
+        if t is bool:
+            return "1" if x else "0"
+        return f":pyobj<{type(x).__name__}>"
+
+    def _array(self, a: Any) -> str:
+        B = self.B
+        if a.ndim == 0:
+            return self.show(B.tolist(a) if not hasattr(a, "item") else a.item())
+        fmt: Callable[[Any], str] = fmt_real if B.kind(a) == "f" else str
+        return _nested(B.tolist(a), fmt)
+
+    def display(self, x: Any) -> str:
+        t = type(x)
+        if t is str:
+            return x
+        if t is Char:
+            return x.c
+        return self.show(x)
+
+
+def _nested(xs: Any, fmt: Callable[[Any], str]) -> str:
+    if type(xs) is list:
+        return "[" + " ".join(_nested(e, fmt) for e in xs) + "]"
+    return fmt(xs)

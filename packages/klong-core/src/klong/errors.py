@@ -1,0 +1,54 @@
+"""The one user-facing error type of Klong, and its rendering with a caret."""
+
+from __future__ import annotations
+
+
+class KlongError(Exception):
+    """A failure of a Klong program: a message, and where in which source it happened."""
+
+    def __init__(self, message: str, pos: int | None = None, source: str | None = None,
+                 origin: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+        self.source = source
+        self.origin = origin  # a file name, when the source came from a file
+
+    def locate(self, pos: int | None, source: str | None, origin: str | None = None) -> "KlongError":
+        """Attach a position unless a more precise one is already known."""
+        if self.pos is None and pos is not None:
+            self.pos, self.source = pos, source
+            if origin is not None:
+                self.origin = origin
+        return self
+
+    def line_col(self) -> tuple[int, int] | None:
+        if self.pos is None or self.source is None:
+            return None
+        before = self.source[: self.pos]
+        return before.count("\n") + 1, self.pos - (before.rfind("\n") + 1)
+
+    def render(self) -> str:
+        """The message, then the offending line with a caret under the position."""
+        where = self.line_col()
+        if where is None:
+            return self.message
+        line_no, col = where
+        line = self.source.split("\n")[line_no - 1]
+        head = f"{self.origin}:{line_no}: " if self.origin else (f"line {line_no}: " if self.source.count("\n") else "")
+        return f"{head}{self.message}\n  {line}\n  {' ' * col}^"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class KlongIncomplete(KlongError):
+    """The source ended inside an open bracket, brace or string (the REPL reads on)."""
+
+
+class KlongExit(Exception):
+    """Raised by .x to end the program with a status."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status

@@ -1,0 +1,311 @@
+"""Tokens -> syntax tree, following the grammar of the reference manual.
+
+The parser hands out one top-level expression at a time (``next_statement``)
+so that a program can be run while it is read: a module opened by one
+expression changes how the next one is compiled, and ``.comment`` skips raw
+lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import lexer as L
+from .errors import KlongError, KlongIncomplete
+from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
+                    OpVerb, Var)
+from .values import Symbol
+
+_CLOSERS = {L.RPAR: "')'", L.RBRK: "']'", L.RBRC: "'}'"}
+
+
+class Parser:
+    def __init__(self, src: str, pos: int = 0):
+        self.src = src
+        self.lx = L.Lexer(src, pos)
+        self.buf: list[L.Token] = []
+        self.tok = self._pull()
+        self.scopes: list[set] = []  # x/y/z seen in each enclosing function literal
+
+    # -- token plumbing -------------------------------------------------------
+    def _pull(self) -> L.Token:
+        return self.buf.pop(0) if self.buf else self.lx.next()
+
+    def advance(self) -> L.Token:
+        t = self.tok
+        self.tok = self._pull()
+        return t
+
+    def peek(self) -> L.Token:
+        if not self.buf:
+            self.buf.append(self.lx.next())
+        return self.buf[0]
+
+    def error(self, msg: str, tok: L.Token | None = None) -> KlongError:
+        tok = tok or self.tok
+        if tok.kind == L.END:
+            return KlongIncomplete(f"syntax error: unexpected end of input, {msg}", tok.pos, self.src)
+        return KlongError(f"syntax error: {msg}", tok.pos, self.src)
+
+    def expect(self, kind: str, what: str) -> L.Token:
+        if self.tok.kind != kind:
+            raise self.error(f"expected {what}")
+        return self.advance()
+
+    def at_semi(self) -> bool:
+        return self.tok.kind == L.SEMI and self.tok.value == ";"
+
+    # -- programs -------------------------------------------------------------
+    def next_statement(self) -> Node | None:
+        """The next top-level expression, or None at the end of the source."""
+        while self.tok.kind == L.SEMI:
+            self.advance()
+        if self.tok.kind == L.END:
+            return None
+        node = self.expr()
+        if self.tok.kind not in (L.SEMI, L.END):
+            raise self.error(f"unexpected {self.describe(self.tok)}")
+        return node
+
+    def resume_offset(self) -> int:
+        """Where raw reading would continue after the current statement."""
+        return self.tok.pos if self.tok.kind != L.SEMI else self.tok.end
+
+    def skip_to(self, pos: int) -> None:
+        self.buf.clear()
+        self.lx.pos = pos
+        self.lx.depth = 0
+        self.tok = self._pull()
+
+    @staticmethod
+    def describe(tok: L.Token) -> str:
+        if tok.kind == L.END:
+            return "end of input"
+        return f"{tok.kind} {tok.value!r}" if tok.kind in (L.NUM, L.SYM, L.STR) else repr(tok.value)
+
+    def program(self, closer: str) -> list[Node]:
+        """Expressions separated by ';' up to (not including) ``closer``."""
+        body: list[Node] = []
+        while True:
+            while self.tok.kind == L.SEMI:
+                self.advance()
+            if self.tok.kind == closer:
+                return body
+            body.append(self.expr())
+            if self.tok.kind not in (L.SEMI, closer):
+                raise self.error(f"unexpected {self.describe(self.tok)}")
+
+    # -- expressions ------------------------------------------------------------
+    def expr(self, left: Node | None = None) -> Node:
+        if left is None:
+            left = self.term()
+        if self.starts_verb():
+            pos = self.tok.pos
+            verb, left_over = self.dyadic_verb()
+            if left_over is not None:  # `1 f(2)`: f is the verb, (2) starts its operand
+                return Dyad(pos, verb, left, self.expr(left_over))
+            return Dyad(pos, verb, left, self.expr())
+        return left
+
+    def starts_verb(self) -> bool:
+        return self.tok.kind in (L.OP, L.SYM, L.LBRC)
+
+    def dyadic_verb(self) -> tuple[Node, Node | None]:
+        t = self.tok
+        if t.kind == L.OP:
+            self.advance()
+            return self.adverbs(OpVerb(t.pos, t.value)), None
+        if t.kind == L.SYM:
+            self.advance()
+            base: Node = self.var(t)
+        else:
+            base = self.function()
+        if self.tok.kind == L.LPAR:
+            args = self.arguments()
+            if any(a is None for a in args):
+                base = Apply(base.pos, base, args)
+            elif len(args) == 1:
+                return self.adverbs(ExprVerb(t.pos, base)), self.postfix(args[0])
+            else:
+                raise self.error("an argument list cannot follow a dyadic verb", t)
+        return self.adverbs(ExprVerb(t.pos, base)), None
+
+    def adverbs(self, verb: Node) -> Node:
+        while self.tok.kind == L.ADV:
+            t = self.advance()
+            verb = AdvVerb(t.pos, verb, t.value)
+        return verb
+
+    def term(self) -> Node:
+        t = self.tok
+        if t.kind == L.OP:
+            self.advance()
+            verb = self.adverbs(OpVerb(t.pos, t.value))
+            if self.tok.kind in (L.SEMI, L.END, L.RPAR, L.RBRK, L.RBRC, L.ELIF):
+                raise self.error(f"{t.value} is missing its operand")
+            return Monad(t.pos, verb, self.expr())
+        f = self.factor()
+        if self.tok.kind == L.ADV:  # f'x, {x+y}/x, g(;1)'x: a verb used monadically
+            verb = self.adverbs(ExprVerb(f.pos, f))
+            return Monad(f.pos, verb, self.expr())
+        return f
+
+    def factor(self) -> Node:
+        t = self.tok
+        k = t.kind
+        if k in (L.NUM, L.CHAR, L.STR, L.QSYM):
+            self.advance()
+            return Const(t.pos, t.value)
+        if k == L.SYM:
+            self.advance()
+            return self.postfix(self.var(t))
+        if k == L.LPAR:
+            self.advance()
+            inner = self.expr()
+            self.expect(L.RPAR, "')'")
+            return self.postfix(inner)
+        if k == L.LBRC:
+            return self.postfix(self.function())
+        if k == L.LBRK:
+            self.advance()
+            return Const(t.pos, self.list_body())
+        if k == L.DICT:
+            return self.dictionary()
+        if k == L.COND:
+            self.advance()
+            return self.conditional(t.pos)
+        raise self.error(f"unexpected {self.describe(t)}")
+
+    def var(self, t: L.Token) -> Var:
+        if t.value in ("x", "y", "z") and self.scopes:
+            self.scopes[-1].add(t.value)
+        return Var(t.pos, t.value)
+
+    def postfix(self, node: Node) -> Node:
+        while self.tok.kind == L.LPAR:
+            pos = self.tok.pos
+            node = Apply(pos, node, self.arguments())
+        return node
+
+    def arguments(self) -> list:
+        """'(' [e] (';' [e])* ')' -- an empty slot (None) makes a projection."""
+        self.advance()
+        if self.tok.kind == L.RPAR:
+            self.advance()
+            return []
+        args: list = []
+        while True:
+            if self.at_semi() or self.tok.kind == L.RPAR:
+                args.append(None)
+            else:
+                args.append(self.expr())
+            if self.tok.kind == L.RPAR:
+                self.advance()
+                break
+            if not self.at_semi():
+                raise self.error("expected ';' or ')' in an argument list")
+            self.advance()
+        if len(args) > 3:
+            raise self.error("a function takes at most three arguments")
+        return args
+
+    def function(self) -> Lam:
+        start = self.advance()
+        self.scopes.append(set())
+        local_names: list[str] = []
+        first: Node | None = None
+        if self.tok.kind == L.LBRK:
+            t = self.advance()
+            items = self.list_body()
+            if self.at_semi() and all(isinstance(i, Symbol) for i in items):
+                local_names = [i.name for i in items]
+            else:
+                first = self.expr(self.postfix(Const(t.pos, items)))
+                if self.tok.kind not in (L.SEMI, L.RBRC):
+                    raise self.error(f"unexpected {self.describe(self.tok)}")
+        body = [first] if first is not None else []
+        body += self.program(L.RBRC)
+        end = self.expect(L.RBRC, "'}'")
+        used = self.scopes.pop()
+        arity = 3 if "z" in used else 2 if "y" in used else 1 if "x" in used else 0
+        return Lam(start.pos, body, arity, local_names, self.src[start.pos:end.end])
+
+    def conditional(self, pos: int) -> Cond:
+        pred = self.expr()
+        self.expect(L.SEMI, "';' in a conditional")
+        then = self.expr()
+        if self.tok.kind == L.ELIF:
+            t = self.advance()
+            return Cond(pos, pred, then, self.conditional(t.pos))
+        self.expect(L.SEMI, "';' or ':|' in a conditional")
+        other = self.expr()
+        self.expect(L.RBRK, "']' closing the conditional")
+        return Cond(pos, pred, then, other)
+
+    # -- literal data -----------------------------------------------------------
+    def list_body(self) -> list:
+        """Items of a list literal up to and including its ']'."""
+        items: list[Any] = []
+        while True:
+            t = self.tok
+            k = t.kind
+            if k == L.RBRK:
+                self.advance()
+                return items
+            if k in (L.NUM, L.CHAR, L.STR, L.QSYM):
+                items.append(self.advance().value)
+            elif k == L.SYM:
+                items.append(Symbol(self.advance().value))
+            elif k == L.LBRK:
+                self.advance()
+                items.append(self.list_body())
+            elif k == L.DICT:
+                items.append(self.dictionary())
+            elif k == L.OP and t.value == "-" and self.peek().kind == L.NUM and self.peek().pos == t.end:
+                self.advance()
+                items.append(-self.advance().value)
+            elif k == L.SEMI and t.value == "\n":
+                self.advance()
+            else:
+                raise self.error(f"unexpected {self.describe(t)} in a list")
+
+    def datum(self) -> Any:
+        """One data object, as ``.r`` and ``.rs`` read it: a number (a leading
+        '-' allowed), character, string, symbol, list or dictionary."""
+        t = self.tok
+        k = t.kind
+        if k == L.OP and t.value == "-" and self.peek().kind == L.NUM and self.peek().pos == t.end:
+            self.advance()
+            return -self.advance().value
+        if k in (L.NUM, L.CHAR, L.STR, L.QSYM):
+            return self.advance().value
+        if k == L.SYM:
+            return Symbol(self.advance().value)
+        if k == L.LBRK:
+            self.advance()
+            return self.list_body()
+        if k == L.DICT:
+            return self.dictionary()
+        raise self.error(f"unexpected {self.describe(t)}, expected a data object")
+
+    def dictionary(self) -> DictLit:
+        start = self.advance()
+        pairs = []
+        while self.tok.kind != L.RBRC:
+            t = self.tok
+            if t.kind != L.LBRK:
+                raise self.error("a dictionary holds [key value] tuples")
+            self.advance()
+            items = self.list_body()
+            if len(items) != 2:
+                raise self.error("a dictionary tuple has exactly two elements", t)
+            pairs.append((items[0], items[1]))
+        self.advance()
+        return DictLit(start.pos, pairs)
+
+
+def parse(src: str) -> list[Node]:
+    """All top-level expressions of ``src`` (for tools and tests)."""
+    p, out = Parser(src), []
+    while (n := p.next_statement()) is not None:
+        out.append(n)
+    return out

@@ -1,0 +1,1171 @@
+"""The semantics of every Klong operator, written once against the backend protocol.
+
+A ``Verbs`` object belongs to one interpreter and holds its backend. Its two
+tables, ``monads`` and ``dyads``, map operator spellings to methods; the
+compiler looks an operator up once, when it compiles it.
+
+Numeric fast paths: when operands are backend arrays, work is handed to the
+backend in one call; everything else (strings, symbols, ragged and mixed lists)
+takes the general path over Python lists.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from functools import cmp_to_key
+from typing import Any, Callable
+
+from .errors import KlongError
+from .values import (EOF, UNDEFINED, Builtin, Channel, Char, KDict, KFunction, Lambda,
+                     Projection, Special, Symbol, VerbFn)
+
+NUMT = (int, float)
+I64_MAX = 2**63 - 1
+I64_MIN = -(2**63)
+SAFE = 2**62  # below this, int64 arithmetic on two operands cannot overflow for + and -
+EPS = 2.220446049250313e-16
+REL_TOL = 1e-13  # "sufficiently similar" reals for = and ~
+
+
+def err(op: str, msg: str) -> KlongError:
+    return KlongError(f"{op}: {msg}")
+
+
+def fits64(n: int) -> bool:
+    return I64_MIN <= n <= I64_MAX
+
+
+def real_eq(a: float, b: float) -> bool:
+    if a == b:
+        return True
+    d = abs(a - b)
+    return d <= REL_TOL * max(abs(a), abs(b))
+
+
+def type_name(x: Any) -> str:
+    t = type(x)
+    if t is int:
+        return "integer"
+    if t is float:
+        return "real"
+    if t is str:
+        return "string"
+    if t is Char:
+        return "character"
+    if t is Symbol:
+        return "symbol"
+    if t is list:
+        return "list"
+    if t is KDict:
+        return "dictionary"
+    if isinstance(x, KFunction):
+        return "function"
+    if isinstance(x, Channel):
+        return "channel"
+    if isinstance(x, Special):
+        return x.name
+    if hasattr(x, "shape"):
+        return "list" if len(x.shape) else "number"
+    return type(x).__name__
+
+
+class Verbs:
+    """Operators, adverb helpers and value utilities for one backend."""
+
+    def __init__(self, interp: Any):
+        self.k = interp
+        B = self.B = interp.backend
+        self.AT = B.array_type
+        self.monads: dict[str, Callable] = {
+            "+": self.transpose, "-": self.negate, "*": self.first, "%": self.reciprocal,
+            "&": self.where, "|": self.reverse, "<": self.grade_up, ">": self.grade_down,
+            "=": self.group, "~": self.knot, "$": self.format, "@": self.atom,
+            "#": self.size, ",": self.enlist, "^": self.shape, "!": self.enumerate,
+            "?": self.range, "_": self.floor, ":#": self.char, ":_": self.undefined,
+        }
+        self.dyads: dict[str, Callable] = {
+            "+": self.plus, "-": self.minus, "*": self.times, "%": self.divide,
+            "^": self.power, ":%": self.int_divide, "!": self.remainder, "&": self.min,
+            "|": self.max, "<": self.less, ">": self.more, "=": self.equal, "~": self.match,
+            ",": self.join, "#": self.take, "_": self.drop, "?": self.find, "@": self.index,
+            ":@": self.index_depth, ":=": self.amend, ":-": self.amend_depth, ":_": self.cut,
+            ":#": self.split, ":^": self.reshape, ":+": self.rotate, "$": self.format2,
+            ":$": self.form,
+        }
+
+    # ======================================================================
+    # value utilities
+    # ======================================================================
+    def isarr(self, x: Any) -> bool:
+        return isinstance(x, self.AT)
+
+    def is_list(self, x: Any) -> bool:
+        """A list in the sense of structure: Python list or array of rank >= 1 (not str)."""
+        return type(x) is list or (isinstance(x, self.AT) and x.ndim > 0)
+
+    def is_num(self, x: Any) -> bool:
+        t = type(x)
+        return t is int or t is float or (isinstance(x, self.AT) and x.ndim == 0)
+
+    def is_atom(self, x: Any) -> bool:
+        t = type(x)
+        if t is list or t is str:
+            return len(x) == 0
+        if isinstance(x, self.AT):
+            return x.ndim == 0 or x.shape[0] == 0
+        return True
+
+    def elems(self, x: Any) -> list:
+        """The elements of a list, array or string as Klong values."""
+        t = type(x)
+        if t is list:
+            return x
+        if t is str:
+            return [Char(c) for c in x]
+        if x.ndim == 1:
+            return self.B.elements(x)
+        return list(x)
+
+    def truth(self, x: Any) -> bool:
+        t = type(x)
+        if t is int or t is float:
+            return x != 0
+        if t is list or t is str:
+            return len(x) != 0
+        if isinstance(x, self.AT):
+            return bool(x != 0) if x.ndim == 0 else x.shape[0] != 0
+        return True
+
+    def mklist(self, xs: list) -> Any:
+        """Canonical form of a list: uniform numbers become one backend array."""
+        if not xs:
+            return []
+        x0 = xs[0]
+        t0 = type(x0)
+        if t0 is int:
+            for v in xs:
+                if type(v) is not int or not (I64_MIN <= v <= I64_MAX):
+                    return xs
+            return self.B.asarray(xs, "i")
+        if t0 is float:
+            for v in xs:
+                if type(v) is not float:
+                    return xs
+            return self.B.asarray(xs, "f")
+        if isinstance(x0, self.AT):
+            AT, shape, kind = self.AT, x0.shape, self.B.kind(x0)
+            for v in xs:
+                if not isinstance(v, AT) or v.shape != shape or self.B.kind(v) != kind:
+                    return xs
+            if len(shape) and shape[0] == 0:
+                return xs
+            return self.B.stack(xs)
+        return xs
+
+    def like(self, template: Any, items: list) -> Any:
+        """A list of ``items``, as a string when ``template`` is one and all are chars."""
+        if type(template) is str and all(type(c) is Char for c in items):
+            return "".join(c.c for c in items)
+        return self.mklist(items)
+
+    def num(self, x: Any) -> Any:
+        """A Python number from a 0-d array (others unchanged)."""
+        return self.B.scalar(x) if isinstance(x, self.AT) and x.ndim == 0 else x
+
+    def int_arg(self, op: str, x: Any) -> int:
+        x = self.num(x)
+        if type(x) is not int:
+            if isinstance(x, self.AT):
+                raise err(op, f"expected an integer, got {type_name(x)}")
+            if type(x) is float and x.is_integer():
+                return int(x)
+            raise err(op, f"expected an integer, got {type_name(x)}")
+        return x
+
+    def int_list(self, op: str, x: Any) -> list[int]:
+        if self.is_list(x):
+            return [self.int_arg(op, v) for v in self.elems(x)]
+        return [self.int_arg(op, x)]
+
+    # -- keys, comparison and matching ---------------------------------------
+    def hkey(self, x: Any) -> Any:
+        """A hashable key such that matching values have equal keys."""
+        t = type(x)
+        if t is int or t is str or t is Char or t is Symbol:
+            return x
+        if t is float:
+            return int(x) if x.is_integer() else x
+        if isinstance(x, self.AT):
+            if x.ndim == 0:
+                return self.hkey(self.B.scalar(x))
+            return ("L",) + tuple(self.hkey(v) for v in self.elems(x))
+        if t is list:
+            return ("L",) + tuple(self.hkey(v) for v in x)
+        return ("O", id(x))
+
+    def match(self, a: Any, b: Any) -> int:
+        return 1 if self._match(a, b) else 0
+
+    def _match(self, a: Any, b: Any) -> bool:
+        ta, tb = type(a), type(b)
+        if ta is int and tb is int:
+            return a == b
+        if ta in NUMT and tb in NUMT:
+            return real_eq(a, b) if (ta is float or tb is float) else a == b
+        AT = self.AT
+        if isinstance(a, AT) or isinstance(b, AT):
+            if isinstance(a, AT) and isinstance(b, AT):
+                if a.shape != b.shape:
+                    return False
+                if a.ndim and a.shape[0] == 0:
+                    return True
+                if self.B.kind(a) == "i" and self.B.kind(b) == "i":
+                    return self.B.all(a == b)
+                return self.B.all(self._feq(a, b))
+            if isinstance(a, AT) and a.ndim == 0:
+                return self._match(self.B.scalar(a), b)
+            if isinstance(b, AT) and b.ndim == 0:
+                return self._match(a, self.B.scalar(b))
+        if self.is_list(a) and self.is_list(b):
+            if len(a) != len(b):
+                return False
+            return all(self._match(x, y) for x, y in zip(self.elems(a), self.elems(b)))
+        if ta is KDict and tb is KDict:
+            return a.d.keys() == b.d.keys() and all(self._match(a.d[k][1], b.d[k][1]) for k in a.d)
+        if ta is str and tb is str:
+            return a == b
+        return a is b if ta is tb else False
+
+    def _feq(self, a: Any, b: Any) -> Any:
+        """Elementwise approximate equality of numeric arrays (or array and number)."""
+        tol = REL_TOL * self.B.maximum(abs(a), abs(b))
+        return (a == b) | (abs(a - b) <= tol)
+
+    def compare(self, a: Any, b: Any) -> int:
+        """Klong's ordering: numbers by value, chars by code, strings and symbols
+        lexicographically, lists elementwise."""
+        a, b = self.num(a), self.num(b)
+        ta, tb = type(a), type(b)
+        if ta in NUMT and tb in NUMT:
+            return (a > b) - (a < b)
+        if ta is Char and tb is Char:
+            return (a.c > b.c) - (a.c < b.c)
+        if ta is str and tb is str:
+            return (a > b) - (a < b)
+        if ta is Symbol and tb is Symbol:
+            return (a.name > b.name) - (a.name < b.name)
+        if self.is_list(a) and self.is_list(b):
+            for x, y in zip(self.elems(a), self.elems(b)):
+                c = self.compare(x, y)
+                if c:
+                    return c
+            return (len(a) > len(b)) - (len(a) < len(b))
+        ra, rb = self._rank(a), self._rank(b)
+        if ra != rb:
+            return (ra > rb) - (ra < rb)
+        raise KlongError(f"cannot compare {type_name(a)} with {type_name(b)}")
+
+    def _rank(self, x: Any) -> int:
+        t = type(x)
+        if t in NUMT:
+            return 0
+        if t is Char:
+            return 1
+        if t is Symbol:
+            return 2
+        if t is str:
+            return 3
+        if self.is_list(x):
+            return 4
+        return 5
+
+    # ======================================================================
+    # atomic extension
+    # ======================================================================
+    def align(self, op: str, a: Any, b: Any) -> tuple[Any, Any]:
+        """Pair arrays of different rank the Klong way: leading axes match."""
+        sa = a.shape if isinstance(a, self.AT) else ()
+        sb = b.shape if isinstance(b, self.AT) else ()
+        if sa == sb or not sa or not sb:
+            return a, b
+        n = min(len(sa), len(sb))
+        if sa[:n] != sb[:n]:
+            raise err(op, "length error: lists of different lengths")
+        if len(sa) < len(sb):
+            return self.B.reshape(a, tuple(sa) + (1,) * (len(sb) - len(sa))), b
+        return a, self.B.reshape(b, tuple(sb) + (1,) * (len(sa) - len(sb)))
+
+    def atomic2(self, op: str, scal: Callable, arr: Callable, a: Any, b: Any) -> Any:
+        """Apply a dyad on numbers to atoms, arrays and nested lists."""
+        ta, tb = type(a), type(b)
+        if (ta is int or ta is float) and (tb is int or tb is float):
+            return scal(a, b)
+        AT = self.AT
+        aa, ba = isinstance(a, AT), isinstance(b, AT)
+        if (aa or ba) and (aa or ta is int or ta is float) and (ba or tb is int or tb is float):
+            a, b = self.align(op, a, b)
+            return arr(a, b)
+        la, lb = self.is_list(a), self.is_list(b)
+        if la and lb:
+            if len(a) != len(b):
+                raise err(op, "length error: lists of different lengths")
+            return self.mklist([self.atomic2(op, scal, arr, x, y)
+                                for x, y in zip(self.elems(a), self.elems(b))])
+        if la:
+            return self.mklist([self.atomic2(op, scal, arr, x, b) for x in self.elems(a)])
+        if lb:
+            return self.mklist([self.atomic2(op, scal, arr, a, y) for y in self.elems(b)])
+        if self.is_num(a) and self.is_num(b):
+            return arr(a, b) if (aa or ba) else scal(a, b)
+        raise err(op, f"type error: {type_name(a)} and {type_name(b)}")
+
+    def atomic1(self, op: str, scal: Callable, arr: Callable | None, a: Any,
+                str_atom: bool = False) -> Any:
+        t = type(a)
+        if t is int or t is float:
+            return scal(a)
+        if isinstance(a, self.AT):
+            if arr is not None:
+                return arr(a)
+            if a.ndim == 0:
+                return scal(a)
+            return self.mklist([self.atomic1(op, scal, arr, x) for x in self.elems(a)])
+        if t is list or (t is str and not str_atom):
+            return self.mklist([self.atomic1(op, scal, arr, x, str_atom) for x in self.elems(a)])
+        return scal(a)
+
+    # -- exact integer arithmetic on arrays -----------------------------------
+    def bound(self, x: Any) -> int | float:
+        """Largest magnitude in an integer array (or of a number)."""
+        if not isinstance(x, self.AT):
+            return abs(x)
+        if x.ndim == 0:
+            return abs(self.B.scalar(x))
+        if 0 in tuple(x.shape):
+            return 0
+        return max(abs(self.B.reduce("max", x.reshape(-1))), abs(self.B.reduce("min", x.reshape(-1))))
+
+    def is_int_data(self, x: Any) -> bool:
+        return type(x) is int or (isinstance(x, self.AT) and self.B.kind(x) == "i")
+
+    def exact(self, op: str, f: Callable, a: Any, b: Any) -> Any:
+        """Redo an integer array operation on Python ints (no wrap-around)."""
+        al = self.B.tolist(a) if isinstance(a, self.AT) else a
+        bl = self.B.tolist(b) if isinstance(b, self.AT) else b
+        return self._exact_rec(f, al, bl)
+
+    def _exact_rec(self, f: Callable, a: Any, b: Any) -> Any:
+        if type(a) is list:
+            if type(b) is list:
+                return self.mklist([self._exact_rec(f, x, y) for x, y in zip(a, b)])
+            return self.mklist([self._exact_rec(f, x, b) for x in a])
+        if type(b) is list:
+            return self.mklist([self._exact_rec(f, a, y) for y in b])
+        return f(a, b)
+
+    # ======================================================================
+    # arithmetic
+    # ======================================================================
+    def plus(self, a: Any, b: Any) -> Any:
+        return self.atomic2("+", _add, self._arr_add, a, b)
+
+    def _arr_add(self, a: Any, b: Any) -> Any:
+        if self.is_int_data(a) and self.is_int_data(b) and self.bound(a) + self.bound(b) > I64_MAX:
+            return self.exact("+", _add, a, b)
+        return a + b
+
+    def minus(self, a: Any, b: Any) -> Any:
+        return self.atomic2("-", _sub, self._arr_sub, a, b)
+
+    def _arr_sub(self, a: Any, b: Any) -> Any:
+        if self.is_int_data(a) and self.is_int_data(b) and self.bound(a) + self.bound(b) > I64_MAX:
+            return self.exact("-", _sub, a, b)
+        return a - b
+
+    def times(self, a: Any, b: Any) -> Any:
+        return self.atomic2("*", _mul, self._arr_mul, a, b)
+
+    def _arr_mul(self, a: Any, b: Any) -> Any:
+        if self.is_int_data(a) and self.is_int_data(b) and self.bound(a) * self.bound(b) > I64_MAX:
+            return self.exact("*", _mul, a, b)
+        return a * b
+
+    def divide(self, a: Any, b: Any) -> Any:
+        return self.atomic2("%", _div, self._arr_div, a, b)
+
+    def _arr_div(self, a: Any, b: Any) -> Any:
+        if not isinstance(a, self.AT) or self.B.kind(a) == "i":
+            if isinstance(a, self.AT):
+                a = self.B.to_float(a)
+            elif not isinstance(b, self.AT) or self.B.kind(b) == "i":
+                b = self.B.to_float(b)
+        return a / b
+
+    def int_divide(self, a: Any, b: Any) -> Any:
+        return self.atomic2(":%", _idiv, self._arr_idiv, a, b)
+
+    def _arr_idiv(self, a: Any, b: Any) -> Any:
+        self._need_ints(":%", a, b)
+        if self.B.any(b == 0) if isinstance(b, self.AT) else b == 0:
+            raise err(":%", "division by zero")
+        return self.B.trunc_div(a, b)
+
+    def remainder(self, a: Any, b: Any) -> Any:
+        return self.atomic2("!", _rem, self._arr_rem, a, b)
+
+    def _arr_rem(self, a: Any, b: Any) -> Any:
+        self._need_ints("!", a, b)
+        if self.B.any(b == 0) if isinstance(b, self.AT) else b == 0:
+            raise err("!", "division by zero")
+        return self.B.fmod(a, b)
+
+    def _need_ints(self, op: str, a: Any, b: Any) -> None:
+        if not (self.is_int_data(a) and self.is_int_data(b)):
+            raise err(op, "type error: integers expected")
+
+    def power(self, a: Any, b: Any) -> Any:
+        return self.atomic2("^", _pow, self._arr_pow, a, b)
+
+    def _arr_pow(self, a: Any, b: Any) -> Any:
+        B = self.B
+        if self.is_int_data(a) and self.is_int_data(b):
+            if (B.any(b < 0) if isinstance(b, self.AT) else b < 0):
+                return self._float(a) ** b
+            ba, bb = self.bound(a), self.bound(b)
+            if ba > 1 and bb * math.log2(ba) >= 62:
+                return self.exact("^", _pow, a, b)
+            return a ** b
+        if isinstance(a, self.AT) and B.kind(a) == "i":
+            a = B.to_float(a)
+        return a ** b
+
+    def _float(self, x: Any) -> Any:
+        return self.B.to_float(x) if isinstance(x, self.AT) else float(x)
+
+    def min(self, a: Any, b: Any) -> Any:
+        return self.atomic2("&", _min, self.B.minimum, a, b)
+
+    def max(self, a: Any, b: Any) -> Any:
+        return self.atomic2("|", _max, self.B.maximum, a, b)
+
+    def negate(self, a: Any) -> Any:
+        return self.atomic1("-", self._neg, self._arr_neg, a)
+
+    def _neg(self, a: Any) -> Any:
+        if not self.is_num(a):
+            raise err("-", f"type error: {type_name(a)}")
+        return -a
+
+    def _arr_neg(self, a: Any) -> Any:
+        if self.B.kind(a) == "i" and a.ndim and a.shape[0] and self.bound(a) > I64_MAX:
+            return self.mklist([-v for v in self.B.tolist(a)])
+        return -a
+
+    def reciprocal(self, a: Any) -> Any:
+        return self.divide(1, a) if not self.is_list(a) or isinstance(a, self.AT) \
+            else self.atomic1("%", lambda v: self.divide(1, v), None, a)
+
+    def floor(self, a: Any) -> Any:
+        return self.atomic1("_", self._floor, self._arr_floor, a)
+
+    def _floor(self, a: Any) -> Any:
+        t = type(a)
+        if t is int:
+            return a
+        if t is float:
+            if math.isnan(a) or math.isinf(a):
+                return a
+            return int(math.floor(a)) if abs(a) < 1e16 else float(math.floor(a))
+        if isinstance(a, self.AT):
+            return self._arr_floor(a)
+        raise err("_", f"type error: {type_name(a)}")
+
+    def _arr_floor(self, a: Any) -> Any:
+        B = self.B
+        if B.kind(a) == "i":
+            return a
+        f = B.floor(a)
+        if a.ndim == 0:
+            return f if getattr(f, "requires_grad", False) else self._floor(B.scalar(a))
+        if f.shape[0] == 0 or self.bound(f) < 1e16:
+            return B.to_int(f)
+        return f
+
+    def char(self, a: Any) -> Any:
+        def one(v: Any) -> Char:
+            v = self.num(v)
+            if type(v) is not int:
+                raise err(":#", f"type error: {type_name(v)}")
+            if not 0 <= v < 0x110000:
+                raise err(":#", f"no character with code {v}")
+            return Char(chr(v))
+        return self.atomic1(":#", one, None, a)
+
+    def knot(self, a: Any) -> Any:
+        return self.atomic1("~", lambda v: 0 if self.truth(v) else 1,
+                            lambda v: self.B.to_int(v == 0) if v.ndim else (0 if self.truth(v) else 1),
+                            a, str_atom=True) if self.is_list(a) else (0 if self.truth(a) else 1)
+
+    # -- comparisons (strings are atoms here) --------------------------------------
+    def _cmp_atoms(self, op: str, a: Any, b: Any) -> int:
+        a, b = self.num(a), self.num(b)
+        ta, tb = type(a), type(b)
+        if op == "=":
+            if ta in NUMT and tb in NUMT:
+                return int(real_eq(a, b)) if (ta is float or tb is float) else int(a == b)
+            if ta is not tb:
+                return 0
+            if ta is str:
+                return int(a == b)
+            return int(a is b)
+        if not ((ta in NUMT and tb in NUMT) or ta is tb) or ta not in (int, float, Char, str, Symbol):
+            raise err(op, f"type error: cannot compare {type_name(a)} and {type_name(b)}")
+        c = self.compare(a, b)
+        return int(c < 0) if op == "<" else int(c > 0)
+
+    def comparison(self, op: str, a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if ta in NUMT and tb in NUMT:
+            if op == "=":
+                return int(a == b) if ta is int and tb is int else int(real_eq(a, b))
+            return int(a < b) if op == "<" else int(a > b)
+        AT = self.AT
+        aa, ba = isinstance(a, AT), isinstance(b, AT)
+        if (aa or ba) and (aa or ta in NUMT) and (ba or tb in NUMT):
+            a, b = self.align(op, a, b)
+            B = self.B
+            if op == "<":
+                r = a < b
+            elif op == ">":
+                r = a > b
+            elif (aa and B.kind(a) == "f") or (ba and B.kind(b) == "f") or ta is float or tb is float:
+                r = self._feq(a, b)
+            else:
+                r = a == b
+            return B.to_int(r) if getattr(r, "ndim", 0) else int(bool(r))
+        la, lb = ta is list or (aa and a.ndim > 0), tb is list or (ba and b.ndim > 0)
+        if la and lb:
+            if len(a) != len(b):
+                raise err(op, "length error: lists of different lengths")
+            return self.mklist([self.comparison(op, x, y) for x, y in zip(self.elems(a), self.elems(b))])
+        if la:
+            return self.mklist([self.comparison(op, x, b) for x in self.elems(a)])
+        if lb:
+            return self.mklist([self.comparison(op, a, y) for y in self.elems(b)])
+        return self._cmp_atoms(op, a, b)
+
+    def less(self, a: Any, b: Any) -> Any:
+        return self.comparison("<", a, b)
+
+    def more(self, a: Any, b: Any) -> Any:
+        return self.comparison(">", a, b)
+
+    def equal(self, a: Any, b: Any) -> Any:
+        return self.comparison("=", a, b)
+
+    # ======================================================================
+    # structure: monads
+    # ======================================================================
+    def atom(self, a: Any) -> int:
+        return 1 if self.is_atom(a) else 0
+
+    def size(self, a: Any) -> Any:
+        t = type(a)
+        if t is list or t is str or t is KDict:
+            return len(a)
+        if t is int or t is float:
+            return abs(a)
+        if t is Char:
+            return ord(a.c)
+        if isinstance(a, self.AT):
+            return a.shape[0] if a.ndim else abs(a)
+        raise err("#", f"type error: {type_name(a)}")
+
+    def reverse(self, a: Any) -> Any:
+        t = type(a)
+        if t is str:
+            return a[::-1]
+        if t is list:
+            return a[::-1]
+        if isinstance(a, self.AT) and a.ndim:
+            return self.B.flip(a)
+        return a
+
+    def first(self, a: Any) -> Any:
+        t = type(a)
+        if t is str:
+            return Char(a[0]) if a else ""
+        if t is list:
+            return a[0] if a else []
+        if isinstance(a, self.AT) and a.ndim:
+            if a.shape[0] == 0:
+                return []
+            return self.B.scalar(a[0]) if a.ndim == 1 else a[0]
+        return a
+
+    def enumerate(self, a: Any) -> Any:
+        n = self.int_arg("!", a)
+        if n < 0:
+            raise err("!", "domain error: negative count")
+        return self.B.arange(n) if n else []
+
+    def enlist(self, a: Any) -> Any:
+        return self.mklist([a])
+
+    def shape(self, a: Any) -> Any:
+        s = self._shape(a)
+        return 0 if s is None else self.mklist(s)
+
+    def _shape(self, a: Any) -> list | None:
+        t = type(a)
+        if t is str:
+            return [len(a)]
+        if isinstance(a, self.AT):
+            return list(a.shape) if a.ndim else None
+        if t is not list:
+            return None
+        if not a:
+            return [0]
+        subs = [self._shape(x) for x in a]
+        s0 = subs[0]
+        if s0 is not None and all(s == s0 for s in subs):
+            return [len(a)] + s0
+        return [len(a)]
+
+    def transpose(self, a: Any) -> Any:
+        if isinstance(a, self.AT):
+            return self.B.transpose(a) if a.ndim >= 2 else a
+        if type(a) is not list or not a:
+            return a
+        rows = [self.elems(r) if self.is_list(r) or type(r) is str else None for r in a]
+        if any(r is None for r in rows) or len({len(r) for r in rows}) != 1:
+            raise err("+", "shape error: not a matrix")
+        return self.mklist([self.like(a[0], [r[j] for r in rows]) for j in range(len(rows[0]))])
+
+    def where(self, a: Any) -> Any:
+        B = self.B
+        if isinstance(a, self.AT) and a.ndim == 1:
+            if B.kind(a) != "i":
+                raise err("&", "type error: integers expected")
+            if a.shape[0] == 0:
+                return []
+            if B.any(a < 0):
+                raise err("&", "domain error: negative count")
+            r = B.repeat(B.arange(a.shape[0]), a)
+            return r if r.shape[0] else []
+        if self.is_list(a):
+            counts = self.int_list("&", a)
+            out = [i for i, c in enumerate(counts) for _ in range(c)]
+            return self.mklist(out)
+        if type(a) is list:
+            return []
+        n = self.int_arg("&", a)
+        return self.mklist([0] * n)
+
+    def grade_up(self, a: Any) -> Any:
+        return self._grade(a, False)
+
+    def grade_down(self, a: Any) -> Any:
+        return self._grade(a, True)
+
+    def _grade(self, a: Any, desc: bool) -> Any:
+        op = ">" if desc else "<"
+        if isinstance(a, self.AT) and a.ndim == 1:
+            return self.B.argsort(a, descending=desc) if a.shape[0] else []
+        if type(a) is str:
+            idx = sorted(range(len(a)), key=lambda i: a[i], reverse=desc)
+            return self.mklist(idx)
+        if not self.is_list(a):
+            raise err(op, f"type error: {type_name(a)} is not a list")
+        items = self.elems(a)
+        try:
+            key = cmp_to_key(lambda i, j: self.compare(items[i], items[j]))
+            return self.mklist(sorted(range(len(items)), key=key, reverse=desc))
+        except KlongError as e:
+            raise err(op, e.message) from None
+
+    def group(self, a: Any) -> Any:
+        if not self.is_list(a) and type(a) is not str:
+            raise err("=", f"type error: {type_name(a)} is not a list")
+        items = self.B.tolist(a) if isinstance(a, self.AT) and a.ndim == 1 else self.elems(a)
+        groups: dict = {}
+        for i, v in enumerate(items):
+            groups.setdefault(self.hkey(v), []).append(i)
+        return self.mklist([self.mklist(g) for g in groups.values()])
+
+    def range(self, a: Any) -> Any:
+        if type(a) is str:
+            return "".join(dict.fromkeys(a))
+        if not self.is_list(a):
+            return a
+        items = self.elems(a)
+        seen: dict = {}
+        for v in items:
+            seen.setdefault(self.hkey(v), v)
+        if isinstance(a, self.AT) and a.ndim == 1:
+            return self.B.asarray(list(seen.values()), self.B.kind(a))
+        return self.mklist(list(seen.values()))
+
+    def format(self, a: Any) -> Any:
+        show = self.k.show
+        def one(v: Any) -> str:
+            if type(v) is str:
+                return v
+            if type(v) is Char:
+                return v.c
+            return show(v)
+        return self.atomic1("$", one, None, a, str_atom=True)
+
+    def undefined(self, a: Any) -> int:
+        return 1 if a is UNDEFINED else 0
+
+    # ======================================================================
+    # structure: dyads
+    # ======================================================================
+    def join(self, a: Any, b: Any) -> Any:
+        ta, tb = type(a), type(b)
+        if ta is str:
+            if tb is str:
+                return a + b
+            if tb is Char:
+                return a + b.c
+        elif ta is Char and tb is str:
+            return a.c + b
+        if ta is KDict and self._is_tuple(b):
+            return self._dict_put(a, b)
+        if tb is KDict and self._is_tuple(a):
+            return self._dict_put(b, a)
+        AT = self.AT
+        aa, ba = isinstance(a, AT) and a.ndim > 0, isinstance(b, AT) and b.ndim > 0
+        B = self.B
+        if aa and ba and a.shape[1:] == b.shape[1:] and B.kind(a) == B.kind(b):
+            return B.concat([a, b])
+        la, lb = ta is list or aa, tb is list or ba
+        if la and lb:
+            return self.mklist(self.elems(a) + self.elems(b))
+        if aa and self._same_kind_num(a, b) and a.ndim == 1:
+            return B.concat([a, B.asarray([b], B.kind(a))])
+        if ba and self._same_kind_num(b, a) and b.ndim == 1:
+            return B.concat([B.asarray([a], B.kind(b)), b])
+        if la:
+            return self.mklist(self.elems(a) + [b])
+        if lb:
+            return self.mklist([a] + self.elems(b))
+        return self.mklist([a, b])
+
+    def _same_kind_num(self, arr: Any, v: Any) -> bool:
+        t = type(v)
+        k = self.B.kind(arr)
+        return (t is int and k == "i" and fits64(v)) or (t is float and k == "f")
+
+    def _is_tuple(self, x: Any) -> bool:
+        return self.is_list(x) and len(x) == 2
+
+    def _dict_put(self, d: KDict, t: Any) -> KDict:
+        k, v = self.elems(t)
+        d.d[self.hkey(k)] = (k, v)
+        return d
+
+    def take(self, a: Any, b: Any) -> Any:
+        n = self.int_arg("#", a)
+        if type(b) is KDict:
+            raise err("#", "type error: cannot take from a dictionary")
+        if type(b) is str:
+            if not b:
+                return ""
+            return "".join(self._take_idx(n, len(b), b))
+        if not self.is_list(b):
+            b = self.mklist([b])
+            if type(b) is not list and not isinstance(b, self.AT):
+                b = [b]
+        L = len(b)
+        if L == 0 or n == 0:
+            return "" if type(b) is str else []
+        if isinstance(b, self.AT):
+            if 0 <= n <= L:
+                return b[:n]
+            if -L <= n < 0:
+                return b[L + n:]
+            B = self.B
+            idx = B.arange(abs(n)) % L if n > 0 else (B.arange(abs(n)) - abs(n)) % L
+            return b[idx]
+        return self.mklist(self._take_idx(n, L, b))
+
+    @staticmethod
+    def _take_idx(n: int, L: int, seq: Any) -> list:
+        if n >= 0:
+            return [seq[i % L] for i in range(n)]
+        return [seq[(i - (-n)) % L] for i in range(-n)]
+
+    def drop(self, a: Any, b: Any) -> Any:
+        if type(b) is KDict:
+            b.d.pop(self.hkey(a), None)
+            return b
+        n = self.int_arg("_", a)
+        if not self.is_list(b) and type(b) is not str:
+            return b
+        r = b[n:] if n >= 0 else b[:len(b) + n] if -n < len(b) else b[:0]
+        if type(b) is str:
+            return r
+        if isinstance(r, self.AT) and r.shape[0] == 0:
+            return []
+        return r
+
+    def find(self, a: Any, b: Any) -> Any:
+        ta = type(a)
+        if ta is KDict:
+            hit = a.d.get(self.hkey(b))
+            return UNDEFINED if hit is None else hit[1]
+        if ta is str:
+            if type(b) is str:
+                if b == "":
+                    return self.B.arange(len(a) + 1)
+                return self.mklist([i for i in range(len(a) - len(b) + 1) if a.startswith(b, i)])
+            if type(b) is Char:
+                return self.mklist([i for i, c in enumerate(a) if c == b.c])
+            return []
+        if isinstance(a, self.AT) and a.ndim == 1 and self.is_num(b) and not isinstance(b, self.AT):
+            if type(b) is float or self.B.kind(a) == "f":
+                hits = self._feq(a, b)
+            else:
+                hits = a == b
+            r = self.B.nonzero(hits)
+            return r if r.shape[0] else []
+        if not self.is_list(a):
+            raise err("?", f"type error: cannot search in {type_name(a)}")
+        return self.mklist([i for i, v in enumerate(self.elems(a)) if self._match(v, b)])
+
+    def index(self, a: Any, b: Any) -> Any:
+        if isinstance(a, KFunction):
+            args = self.elems(b) if self.is_list(b) else ([] if type(b) is list else [b])
+            return self.k.apply(a, args)
+        if type(a) is KDict:
+            return self.find(a, b)
+        if type(a) is str:
+            if self.is_list(b):
+                return self.like(a, [self.index(a, i) for i in self.elems(b)])
+            i = self._index_int(b, len(a))
+            return Char(a[i])
+        if not self.is_list(a):
+            if self.is_list(b) or type(b) is list:
+                raise err("@", "type error: cannot index an atom")
+            raise err("@", f"type error: cannot index {type_name(a)}")
+        if isinstance(a, self.AT):
+            B = self.B
+            if isinstance(b, self.AT) and b.ndim >= 1:
+                if B.kind(b) != "i":
+                    raise err("@", "type error: indices must be integers")
+                if b.shape[0] == 0:
+                    return []
+                if B.any(b < 0) or B.any(b >= a.shape[0]):
+                    raise err("@", "range error: index out of bounds")
+                return a[b]
+            if not self.is_list(b) and type(b) is not list:
+                i = self._index_int(b, a.shape[0])
+                return B.scalar(a[i]) if a.ndim == 1 else a[i]
+        if self.is_list(b):
+            return self.mklist([self.index(a, i) for i in self.elems(b)])
+        if type(b) is list:
+            return []
+        return a[self._index_int(b, len(a))]
+
+    def _index_int(self, b: Any, n: int) -> int:
+        i = self.num(b)
+        if type(i) is not int:
+            raise err("@", f"type error: index must be an integer, got {type_name(i)}")
+        if not 0 <= i < n:
+            raise err("@", f"range error: index {i} out of bounds (length {n})")
+        return i
+
+    def index_depth(self, a: Any, b: Any) -> Any:
+        if isinstance(a, KFunction):
+            return self.index(a, b)
+        path = self.elems(b) if self.is_list(b) else [b]
+        return self._depth(a, path)
+
+    def _depth(self, a: Any, path: list) -> Any:
+        if not path:
+            return a
+        i, rest = path[0], path[1:]
+        if self.is_list(i):
+            return self.mklist([self._depth(self.index(a, j), rest) for j in self.elems(i)])
+        return self._depth(self.index(a, i), rest)
+
+    def amend(self, a: Any, b: Any) -> Any:
+        if not self.is_list(b) and type(b) is not str:
+            raise err(":=", "type error: right operand must be a list [value index ...]")
+        items = self.elems(b)
+        if not items:
+            raise err(":=", "domain error: nothing to amend")
+        v, idx = items[0], [self.int_arg(":=", i) for i in items[1:]]
+        if type(a) is str:
+            return self._amend_str(a, v, idx)
+        if not self.is_list(a) and type(a) is not list:
+            raise err(":=", f"type error: cannot amend {type_name(a)}")
+        n = len(a)
+        for i in idx:
+            if not 0 <= i < n:
+                raise err(":=", f"range error: index {i} out of bounds (length {n})")
+        if isinstance(a, self.AT) and a.ndim == 1 and self._same_kind_num(a, self.num(v)) \
+                or (isinstance(a, self.AT) and a.ndim == 1 and self.B.kind(a) == "f" and type(self.num(v)) is int):
+            r = self.B.copy(a)
+            for i in idx:
+                r[i] = v
+            return r
+        out = list(self.elems(a))
+        for i in idx:
+            out[i] = v
+        return self.mklist(out)
+
+    def _amend_str(self, a: str, v: Any, idx: list[int]) -> str:
+        if type(v) is Char:
+            v = v.c
+        elif type(v) is not str:
+            raise err(":=", "type error: a string is amended with characters or strings")
+        s = list(a)
+        for i in idx:
+            if not 0 <= i <= len(s) or (len(v) == 1 and i == len(s) and False):
+                raise err(":=", f"range error: index {i} out of bounds (length {len(a)})")
+            if i + len(v) > len(s):
+                s.extend([" "] * (i + len(v) - len(s)))
+            s[i:i + len(v)] = list(v)
+        return "".join(s)
+
+    def amend_depth(self, a: Any, b: Any) -> Any:
+        items = self.elems(b) if self.is_list(b) else None
+        if not items:
+            raise err(":-", "type error: right operand must be a list [value index ...]")
+        v, path = items[0], items[1:]
+        return self._amend_path(a, v, path)
+
+    def _amend_path(self, a: Any, v: Any, path: list) -> Any:
+        if not path:
+            return v
+        i = self.int_arg(":-", path[0])
+        if type(a) is str:
+            if len(path) != 1:
+                raise err(":-", "rank error: too many indices")
+            return self._amend_str(a, v, [i]) if 0 <= i < len(a) else self._range(":-", i, len(a))
+        if not self.is_list(a):
+            raise err(":-", "rank error: too many indices")
+        if not 0 <= i < len(a):
+            self._range(":-", i, len(a))
+        out = list(self.elems(a))
+        out[i] = self._amend_path(out[i], v, path[1:])
+        return self.mklist(out)
+
+    @staticmethod
+    def _range(op: str, i: int, n: int) -> Any:
+        raise err(op, f"range error: index {i} out of bounds (length {n})")
+
+    def cut(self, a: Any, b: Any) -> Any:
+        cuts = self.int_list(":_", a)
+        if not self.is_list(b) and type(b) not in (str, list):
+            raise err(":_", f"type error: cannot cut {type_name(b)}")
+        n = len(b)
+        bounds = [0] + cuts + [n]
+        for x, y in zip(bounds, bounds[1:]):
+            if y < x or y > n:
+                raise err(":_", "domain error: cut positions must increase within the list")
+        parts = [b[x:y] for x, y in zip(bounds, bounds[1:])]
+        if type(b) is not str:
+            parts = [p if (type(p) is list or p.shape[0]) else [] for p in parts]
+        return self.mklist(parts)
+
+    def split(self, a: Any, b: Any) -> Any:
+        sizes = self.int_list(":#", a)
+        if any(s <= 0 for s in sizes):
+            raise err(":#", "domain error: sizes must be positive")
+        if not self.is_list(b) and type(b) is not str:
+            raise err(":#", f"type error: cannot split {type_name(b)}")
+        parts, i, k, n = [], 0, 0, len(b)
+        while i < n:
+            s = sizes[k % len(sizes)]
+            parts.append(b[i:i + s])
+            i += s
+            k += 1
+        return self.mklist(parts)
+
+    def reshape(self, a: Any, b: Any) -> Any:
+        if type(a) is int and a == 0 or (isinstance(a, self.AT) and a.ndim == 0 and self.num(a) == 0):
+            return b
+        shape = self.int_list(":^", a)
+        if type(b) is str:
+            src: Any = b
+            items = list(b)
+        elif self.is_list(b):
+            src = b
+            items = None
+        else:
+            src, items = [b], [b]
+        n = len(src)
+        if n == 0:
+            raise err(":^", "domain error: nothing to reshape")
+        if -1 in shape:
+            if shape.count(-1) > 1 or n == 1:
+                raise err(":^", "domain error: cannot infer the -1 dimension")
+            rest = math.prod(s for s in shape if s != -1)
+            shape = [n // rest if s == -1 else s for s in shape]
+        if any(s < 0 for s in shape):
+            raise err(":^", "domain error: negative dimension")
+        total = math.prod(shape)
+        B = self.B
+        if isinstance(src, self.AT):
+            idx = B.arange(total) % n if total != n else None
+            flat = src if idx is None else src[idx]
+            return B.reshape(flat, tuple(shape) + tuple(src.shape[1:])) if total else []
+        if items is None:
+            items = self.elems(src)
+        flat = [items[i % n] for i in range(total)]
+        if type(b) is str:
+            flat = [Char(c) for c in flat]
+        return self._nest(flat, shape, type(b) is str)
+
+    def _nest(self, flat: list, shape: list[int], chars: bool) -> Any:
+        if len(shape) == 1:
+            return "".join(c.c for c in flat) if chars else self.mklist(flat)
+        step = len(flat) // shape[0] if shape[0] else 0
+        return self.mklist([self._nest(flat[i * step:(i + 1) * step], shape[1:], chars)
+                            for i in range(shape[0])])
+
+    def rotate(self, a: Any, b: Any) -> Any:
+        k = self.int_arg(":+", a)
+        if type(b) is str:
+            if not b:
+                return b
+            k %= len(b)
+            return b[-k:] + b[:-k] if k else b
+        if not self.is_list(b):
+            return b
+        n = len(b)
+        if n == 0:
+            return b
+        k %= n
+        if k == 0:
+            return b
+        if isinstance(b, self.AT):
+            return self.B.roll(b, k)
+        return b[-k:] + b[:-k]
+
+    def format2(self, a: Any, b: Any) -> Any:
+        a = self.num(a)
+        def one(v: Any) -> str:
+            v = self.num(v)
+            if type(a) is float and type(v) in NUMT:
+                whole, _, frac = _real_text(a).partition(".")
+                w, f = int(whole), int(frac or 0)
+                return f"{float(v):{w + 1 + f}.{f}f}"
+            s = v if type(v) is str else (v.c if type(v) is Char else self.k.show(v))
+            w = int(a)
+            return s.ljust(w) if w >= 0 else s.rjust(-w)
+        if type(a) not in NUMT:
+            raise err("$", "type error: the width must be a number")
+        return self.atomic1("$", one, None, b, str_atom=True)
+
+    def form(self, a: Any, b: Any) -> Any:
+        if self.is_list(b):
+            return self.mklist([self.form(a, x) for x in self.elems(b)])
+        if type(b) is Char:
+            b = b.c
+        if type(b) is not str:
+            raise err(":$", f"type error: {type_name(b)} is not a string")
+        a = self.num(a)
+        ta, s = type(a), b.strip()
+        try:
+            if ta is int:
+                if not s or not (s.lstrip("-").isdigit()):
+                    return UNDEFINED
+                return int(s)
+            if ta is float:
+                if not s or any(c not in "0123456789.e+-" for c in s):
+                    return UNDEFINED
+                return float(s)
+        except ValueError:
+            return UNDEFINED
+        if ta is Char:
+            return Char(b) if len(b) == 1 else UNDEFINED
+        if ta is str:
+            return b
+        if ta is Symbol:
+            name = s[1:] if s.startswith(":") else s
+            from .lexer import SYM_CHARS, SYM_START
+            if name and name[0] in SYM_START and all(c in SYM_CHARS for c in name):
+                return Symbol(name)
+            return UNDEFINED
+        raise err(":$", f"type error: cannot convert to {type_name(a)}")
+
+
+# -- scalar kernels (Python numbers) ---------------------------------------------
+
+def _add(a: Any, b: Any) -> Any:
+    return a + b
+
+
+def _sub(a: Any, b: Any) -> Any:
+    return a - b
+
+
+def _mul(a: Any, b: Any) -> Any:
+    return a * b
+
+
+def _div(a: Any, b: Any) -> Any:
+    if b == 0:
+        return UNDEFINED
+    try:
+        return a / b
+    except OverflowError:
+        return float(Decimal(a) / Decimal(b))
+
+
+def _idiv(a: Any, b: Any) -> Any:
+    if type(a) is not int or type(b) is not int:
+        raise err(":%", "type error: integers expected")
+    if b == 0:
+        return UNDEFINED
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def _rem(a: Any, b: Any) -> Any:
+    if type(a) is not int or type(b) is not int:
+        raise err("!", "type error: integers expected")
+    if b == 0:
+        return UNDEFINED
+    r = abs(a) % abs(b)
+    return r if a >= 0 else -r
+
+
+def _pow(a: Any, b: Any) -> Any:
+    if type(a) is int and type(b) is int:
+        if b >= 0:
+            return a ** b
+        if a == 0:
+            return UNDEFINED
+        return float(a) ** b if abs(a) < 2**1000 else float(Decimal(a) ** b)
+    try:
+        r = a ** b
+    except ZeroDivisionError:
+        return UNDEFINED
+    except OverflowError:
+        raise err("^", "overflow") from None
+    if type(r) is complex:
+        raise err("^", "domain error: the result would be a complex number")
+    return float(r)
+
+
+def _min(a: Any, b: Any) -> Any:
+    return b if b < a else a
+
+
+def _max(a: Any, b: Any) -> Any:
+    return b if b > a else a
+
+
+def _real_text(x: float) -> str:
+    s = repr(float(x))
+    return s if "e" not in s else format(Decimal(s), "f")
+
+
+__all__ = ["Verbs", "err", "type_name", "EOF", "Builtin", "Lambda", "Projection", "VerbFn"]
