@@ -32,6 +32,39 @@ _SCAN = {"sum": torch.cumsum, "prod": torch.cumprod,
          "min": lambda a, dim: torch.cummin(a, dim).values}
 
 
+_LIMIT = 2.0**62  # int64 sums and products below this magnitude are exact
+
+
+def _fits(op: str, a: torch.Tensor, partial: bool = False) -> bool:
+    """Whether an int64 sum/product along axis 0 is exact (every partial one too
+    when ``partial``); the same test as the NumPy backend's."""
+    if a.numel() == 0:
+        return True
+    n = a.shape[0]
+    if op == "sum":
+        if partial or n > 10**7:
+            return max(abs(int(a.max())), abs(int(a.min()))) * n < _LIMIT
+        return float(a.sum(dim=0, dtype=torch.float64).abs().max()) < _LIMIT
+    # abs in float64: abs(-2**63) wraps around in int64
+    logs = torch.log2(a.to(torch.float64).abs().clamp(min=1)).sum(dim=0)
+    return bool((logs < 62).all())
+
+
+def _combine(op: str, x: Any, y: Any) -> Any:
+    """``x op y`` on Python ints, elementwise on (nested) lists."""
+    if isinstance(x, list):
+        return [_combine(op, a, b) for a, b in zip(x, y)]
+    return x + y if op == "sum" else x * y
+
+
+def _exact_scan(op: str, rows: list) -> list:
+    """Running sum or product of ``rows`` in Python ints (no overflow)."""
+    out = rows[:1]
+    for r in rows[1:]:
+        out.append(_combine(op, out[-1], r))
+    return out
+
+
 def resolve_device(requested: str | None) -> str:
     """The device to compute on, as torch names it ("cuda:0", "mps:0", "cpu").
 
@@ -147,6 +180,11 @@ class TorchBackend(Backend):
             return a if a.requires_grad else a.item()
         return a.item() if hasattr(a, "item") else a
 
+    def elements(self, a: torch.Tensor) -> list:
+        if a.ndim == 1:
+            return [self.scalar(e) for e in a] if a.requires_grad else a.tolist()
+        return list(a)
+
     # -- structure ------------------------------------------------------------
     def concat(self, arrays: Sequence[torch.Tensor]) -> torch.Tensor:
         return torch.cat([self._t(a) for a in arrays])
@@ -218,14 +256,18 @@ class TorchBackend(Backend):
 
     # -- reductions along the first axis ----------------------------------------
     def reduce(self, op: str, a: torch.Tensor) -> Any:
+        if a.dtype == torch.int64 and op in ("sum", "prod") and not _fits(op, a):
+            return _exact_scan(op, a.tolist())[-1]
         r = _REDUCE[op](a, dim=0)
         if r.dtype == torch.bool:
             r = r.to(torch.int64)
         return self.scalar(r) if r.ndim == 0 else r
 
-    def scan(self, op: str, a: torch.Tensor) -> torch.Tensor:
+    def scan(self, op: str, a: torch.Tensor) -> Any:
         if a.dtype == torch.bool:
             a = a.to(torch.int64)
+        if a.dtype == torch.int64 and op in ("sum", "prod") and not _fits(op, a, partial=True):
+            return _exact_scan(op, a.tolist())
         return _SCAN[op](a, dim=0)
 
     def any(self, a: torch.Tensor) -> bool:
