@@ -14,7 +14,7 @@ from typing import Any, Callable
 from .errors import KlongError
 from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
-from .values import KDict, KFunction, Lambda, Projection, Symbol
+from .values import UNDEFINED, KDict, KFunction, Lambda, Projection, Symbol
 
 MISSING = object()
 PARAMS = ("x", "y", "z")
@@ -349,7 +349,7 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
     def call(args: list) -> Any:
         saved = [get(n, MISSING) for n in names]
         for n in locals_:
-            G.pop(n, None)
+            G[n] = UNDEFINED  # locals start out undefined
         for n, v in zip(params, args):
             G[n] = v
         G[".f"] = lam

@@ -15,7 +15,7 @@ NUM, CHAR, STR, SYM, QSYM, OP, ADV = "num", "char", "str", "sym", "qsym", "op", 
 LPAR, RPAR, LBRK, RBRK, LBRC, RBRC = "(", ")", "[", "]", "{", "}"
 COND, ELIF, DICT, SEMI, END = ":[", ":|", ":{", ";", "end"
 
-OP_CHARS = set("!$%&*+,-./;<=>?@\\^_|~")
+OP_CHARS = set("!#$%&*+,-./;<=>?@\\^_|~")  # the manual's class omits # (Size, Take)
 SYM_START = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 SYM_CHARS = SYM_START | set("0123456789")
 DIGITS = set("0123456789")

@@ -431,6 +431,8 @@ class Verbs:
         B = self.B
         if self.is_int_data(a) and self.is_int_data(b):
             if (B.any(b < 0) if isinstance(b, self.AT) else b < 0):
+                if isinstance(b, self.AT) and not B.all(b < 0):  # 2^[0 -1] is [1 0.5]
+                    return self.exact("^", _pow, a, b)
                 return self._float(a) ** b
             ba, bb = self.bound(a), self.bound(b)
             if ba > 1 and bb * math.log2(ba) >= 62:
@@ -503,6 +505,8 @@ class Verbs:
         return self.atomic1(":#", one, None, a)
 
     def knot(self, a: Any) -> Any:
+        if type(a) in (list, str) and not a:
+            return 1
         return self.atomic1("~", lambda v: 0 if self.truth(v) else 1,
                             lambda v: self.B.to_int(v == 0) if v.ndim else (0 if self.truth(v) else 1),
                             a, str_atom=True) if self.is_list(a) else (0 if self.truth(a) else 1)
@@ -730,8 +734,11 @@ class Verbs:
                 return a + b
             if tb is Char:
                 return a + b.c
-        elif ta is Char and tb is str:
-            return a.c + b
+        elif ta is Char:
+            if tb is str:
+                return a.c + b
+            if tb is Char:
+                return a.c + b.c
         if ta is KDict and self._is_tuple(b):
             return self._dict_put(a, b)
         if tb is KDict and self._is_tuple(a):
