@@ -19,11 +19,13 @@ def repl(k: KlongInterpreter) -> int:
     """Run the loop on interpreter ``k`` until ``]q`` or end of input; return the status."""
     from klong.errors import KlongError, KlongExit
 
+    prompt = PROMPT if sys.stdin.isatty() else ""
     while True:
         try:
-            line = input(PROMPT)
+            line = input(prompt)
         except EOFError:
-            print()
+            if prompt:
+                print()
             return 0
         except KeyboardInterrupt:
             print()
