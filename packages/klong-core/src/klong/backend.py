@@ -178,6 +178,11 @@ class Backend:
         Python list of ints when a partial result leaves the int64 range)."""
         raise NotImplementedError
 
+    def extent(self, a: Array) -> tuple[Any, Any]:
+        """(smallest, largest) element of a non-empty array, as Python numbers."""
+        flat = self.reshape(a, (-1,))
+        return self.reduce("min", flat), self.reduce("max", flat)
+
     def any(self, a: Array) -> bool:
         raise NotImplementedError
 

@@ -12,6 +12,7 @@ takes the general path over Python lists.
 from __future__ import annotations
 
 import math
+import weakref
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any, Callable
@@ -77,6 +78,7 @@ class Verbs:
         self.k = interp
         B = self.B = interp.backend
         self.AT = B.array_type
+        self._extents: dict[int, tuple] = {}
         self.monads: dict[str, Callable] = {
             "+": self.transpose, "-": self.negate, "*": self.first, "%": self.reciprocal,
             "&": self.where, "|": self.reverse, "<": self.grade_up, ">": self.grade_down,
@@ -336,15 +338,45 @@ class Verbs:
         return scal(a)
 
     # -- exact integer arithmetic on arrays -----------------------------------
+    # Integer arrays are int64, but Klong integers never wrap. Before an array
+    # operation that could overflow, core needs the operands' extents (min, max).
+    # Scanning a large array for them costs as much as the operation, so the
+    # extents of large arrays are remembered (keyed by identity, dropped when
+    # the array dies) and propagated through + - * without a scan: !n, then
+    # 2*1+!n, never scans at all.
+    CACHE_MIN = 4096
+
+    def extent(self, x: Any) -> tuple[Any, Any]:
+        """(min, max) of integer data: a number or an int array."""
+        if not isinstance(x, self.AT):
+            return x, x
+        if x.ndim == 0:
+            v = self.B.scalar(x)
+            return v, v
+        shape = tuple(x.shape)
+        if 0 in shape:
+            return 0, 0
+        if math.prod(shape) < self.CACHE_MIN:
+            return self.B.extent(x)
+        hit = self._extents.get(id(x))
+        if hit is not None and hit[0]() is x:
+            return hit[1]
+        return self.remember(x, self.B.extent(x))
+
+    def remember(self, x: Any, ext: tuple[Any, Any]) -> tuple[Any, Any]:
+        """Record the extent of a large int array (a safe over-estimate is fine)."""
+        if x.ndim and math.prod(tuple(x.shape)) >= self.CACHE_MIN:
+            key = id(x)
+            try:
+                self._extents[key] = (weakref.ref(x, lambda _r, key=key: self._extents.pop(key, None)), ext)
+            except TypeError:  # an array type without weak references: no caching
+                pass
+        return ext
+
     def bound(self, x: Any) -> int | float:
         """Largest magnitude in an integer array (or of a number)."""
-        if not isinstance(x, self.AT):
-            return abs(x)
-        if x.ndim == 0:
-            return abs(self.B.scalar(x))
-        if 0 in tuple(x.shape):
-            return 0
-        return max(abs(self.B.reduce("max", x.reshape(-1))), abs(self.B.reduce("min", x.reshape(-1))))
+        lo, hi = self.extent(x)
+        return max(abs(lo), abs(hi))
 
     def is_int_data(self, x: Any) -> bool:
         return type(x) is int or (isinstance(x, self.AT) and self.B.kind(x) == "i")
@@ -371,24 +403,38 @@ class Verbs:
         return self.atomic2("+", _add, self._arr_add, a, b)
 
     def _arr_add(self, a: Any, b: Any) -> Any:
-        if self.is_int_data(a) and self.is_int_data(b) and self.bound(a) + self.bound(b) > I64_MAX:
-            return self.exact("+", _add, a, b)
+        if self.is_int_data(a) and self.is_int_data(b):
+            (la, ha), (lb, hb) = self.extent(a), self.extent(b)
+            return self._checked(a, b, la + lb, ha + hb, _add)
         return a + b
+
+    def _checked(self, a: Any, b: Any, lo: int, hi: int, f: Callable) -> Any:
+        """``f(a, b)`` on int arrays whose result lies in [lo, hi]: in int64 when
+        that range fits, else exactly on Python ints."""
+        if lo < I64_MIN or hi > I64_MAX:
+            return self.exact("", f, a, b)
+        r = f(a, b)
+        if isinstance(r, self.AT):
+            self.remember(r, (lo, hi))
+        return r
 
     def minus(self, a: Any, b: Any) -> Any:
         return self.atomic2("-", _sub, self._arr_sub, a, b)
 
     def _arr_sub(self, a: Any, b: Any) -> Any:
-        if self.is_int_data(a) and self.is_int_data(b) and self.bound(a) + self.bound(b) > I64_MAX:
-            return self.exact("-", _sub, a, b)
+        if self.is_int_data(a) and self.is_int_data(b):
+            (la, ha), (lb, hb) = self.extent(a), self.extent(b)
+            return self._checked(a, b, la - hb, ha - lb, _sub)
         return a - b
 
     def times(self, a: Any, b: Any) -> Any:
         return self.atomic2("*", _mul, self._arr_mul, a, b)
 
     def _arr_mul(self, a: Any, b: Any) -> Any:
-        if self.is_int_data(a) and self.is_int_data(b) and self.bound(a) * self.bound(b) > I64_MAX:
-            return self.exact("*", _mul, a, b)
+        if self.is_int_data(a) and self.is_int_data(b):
+            (la, ha), (lb, hb) = self.extent(a), self.extent(b)
+            corners = (la * lb, la * hb, ha * lb, ha * hb)
+            return self._checked(a, b, min(corners), max(corners), _mul)
         return a * b
 
     def divide(self, a: Any, b: Any) -> Any:
@@ -612,7 +658,11 @@ class Verbs:
         n = self.int_arg("!", a)
         if n < 0:
             raise err("!", "domain error: negative count")
-        return self.B.arange(n) if n else []
+        if not n:
+            return []
+        r = self.B.arange(n)
+        self.remember(r, (0, n - 1))
+        return r
 
     def enlist(self, a: Any) -> Any:
         return self.mklist([a])

@@ -169,6 +169,9 @@ class NumpyBackend(Backend):
             return out
         return _SCAN[op](a, axis=0)
 
+    def extent(self, a: np.ndarray) -> tuple[Any, Any]:
+        return a.min().item(), a.max().item()
+
     def any(self, a: np.ndarray) -> bool:
         return bool(a.any())
 

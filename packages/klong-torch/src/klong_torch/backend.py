@@ -270,6 +270,10 @@ class TorchBackend(Backend):
             return _exact_scan(op, a.tolist())
         return _SCAN[op](a, dim=0)
 
+    def extent(self, a: torch.Tensor) -> tuple[Any, Any]:
+        lo, hi = torch.aminmax(a.detach())
+        return lo.item(), hi.item()
+
     def any(self, a: torch.Tensor) -> bool:
         return bool(a.any())
 
