@@ -17,6 +17,12 @@ from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, M
 from .values import UNDEFINED, KDict, KFunction, Lambda, Projection, Symbol
 
 MISSING = object()
+# integer-only shortcuts for the hottest dyads (exact: Python ints never wrap)
+SCALAR_FAST: dict[str, Callable[[int, int], int]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "<": lambda a, b: 1 if a < b else 0, ">": lambda a, b: 1 if a > b else 0,
+    "=": lambda a, b: 1 if a == b else 0, "&": min, "|": max,
+}
 PARAMS = ("x", "y", "z")
 GRAD_OPS = (":>", "\u2202", "\u2207")
 
@@ -174,10 +180,27 @@ class Compiler:
                 return Projection(f, vals)
             return project
         args = [self.c(a) for a in node.args]
+        n = len(args)
+        if n == 1:
+            arg0 = args[0]
+            def call1() -> Any:
+                f = fn()
+                vals = [arg0()]
+                try:
+                    if type(f) is Lambda and f.arity == 1:  # the common case, checked inline
+                        return f.call(vals)
+                    return apply(f, vals)
+                except KlongError as e:
+                    raise where(e) from None
+                except Exception as e:  # noqa: BLE001 - a Python failure becomes a Klong error
+                    raise where(internal(e, "call")) from None
+            return call1
         def call() -> Any:
             f = fn()
             vals = [a() for a in args]
             try:
+                if type(f) is Lambda and f.arity == n:
+                    return f.call(vals)
                 return apply(f, vals)
             except KlongError as e:
                 raise where(e) from None
@@ -201,6 +224,11 @@ class Compiler:
                 f = ev()
                 if not isinstance(f, KFunction):
                     raise KlongError("a verb must be a function")
+                call = f.call
+                if type(f) is Lambda and f.arity == 1:  # skip the arity checks per element
+                    return (lambda a: call([a]), lambda a, b: apply_adv(f, [a, b]), None)
+                if type(f) is Lambda and f.arity == 2:
+                    return (lambda a: apply_adv(f, [a]), lambda a, b: call([a, b]), None)
                 return (lambda a: apply_adv(f, [a]), lambda a, b: apply_adv(f, [a, b]), None)
             return fn_pair
         assert isinstance(node, AdvVerb)
@@ -258,6 +286,20 @@ class Compiler:
             f = self.verbs.dyads.get(op)
             if f is None:
                 raise where(KlongError(f"{op}: no dyadic form"))
+            fast = SCALAR_FAST.get(op)
+            if fast is not None:
+                def run_fast() -> Any:
+                    b = right()
+                    a = left()
+                    if type(a) is int and type(b) is int:  # scalar loops skip the verb machinery
+                        return fast(a, b)
+                    try:
+                        return f(a, b)
+                    except KlongError as e:
+                        raise where(e) from None
+                    except Exception as e:  # noqa: BLE001
+                        raise where(internal(e, op)) from None
+                return run_fast
             def run() -> Any:
                 b = right()
                 a = left()
