@@ -1,0 +1,41 @@
+"""The klong-numpy plugin: its metadata, its hooks, and lazy import of NumPy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata
+
+import pytest
+
+from klong_numpy import plugin
+
+
+def test_entry_point_is_declared() -> None:
+    eps = [ep for ep in metadata.entry_points(group="klong.backends") if ep.name == "numpy"]
+    assert [(ep.value, ep.dist.metadata["Name"]) for ep in eps] == [("klong_numpy.plugin",
+                                                                     "klong-numpy")]
+
+
+def test_backend_info_and_factory() -> None:
+    info = plugin.klong_backend()
+    assert (info.name, info.float64, info.autograd, info.devices()) == ("numpy", True, False,
+                                                                         ["cpu"])
+    b = info.factory(device="cpu", precision=None)
+    assert (b.name, b.device, b.float64) == ("numpy", "cpu", True)
+
+
+def test_device_hook() -> None:
+    assert plugin.klong_select_device(backend_name="numpy", requested=None) == "cpu"
+    assert plugin.klong_select_device(backend_name="numpy", requested="cpu") == "cpu"
+    assert plugin.klong_select_device(backend_name="torch", requested="cuda") is None
+    with pytest.raises(ValueError, match="cpu only.*klong-torch"):
+        plugin.klong_select_device(backend_name="numpy", requested="cuda:0")
+
+
+def test_plugin_import_is_cheap() -> None:
+    code = ("import sys, klong_numpy.plugin as p; p.klong_backend(); "
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
