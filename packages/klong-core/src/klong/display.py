@@ -8,19 +8,35 @@ strings quoted, characters as ``0cx``); ``display`` is what ``.d`` writes
 from __future__ import annotations
 
 import math
+import struct
 from decimal import Decimal
 from typing import Any, Callable
 
 from .values import Channel, Char, KDict, KFunction, Special, Symbol
 
 
-def fmt_real(x: float) -> str:
-    """Shortest digits that read back as ``x``, always marked as real."""
+def _single(x: float) -> float:
+    return struct.unpack("f", struct.pack("f", x))[0]
+
+
+def _shortest32(x: float) -> str:
+    """The shortest decimal text that reads back as the same float32."""
+    target = _single(x)
+    for digits in range(1, 10):
+        text = f"{x:.{digits}g}"
+        if _single(float(text)) == target:
+            return repr(float(text))
+    return repr(x)
+
+
+def fmt_real(x: float, single: bool = False) -> str:
+    """Shortest digits that read back as ``x`` (as a float32 when ``single``),
+    always marked as real."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
-    r = repr(x)
+    r = _shortest32(x) if single else repr(x)
     mant, _, exp = r.partition("e")
     if x != 0 and not (1e-5 <= abs(x) < 1e16):
         if "." not in mant:
@@ -48,13 +64,15 @@ class Shower:
     def __init__(self, backend: Any):
         self.B = backend
         self.AT = backend.array_type
+        single = not backend.float64  # reals are float32: print float32's digits
+        self.real: Callable[[float], str] = (lambda x: fmt_real(x, True)) if single else fmt_real
 
     def show(self, x: Any) -> str:
         t = type(x)
         if t is int:
             return str(x)
         if t is float:
-            return fmt_real(x)
+            return self.real(x)
         if t is str:
             return fmt_str(x)
         if t is Char:
@@ -81,7 +99,7 @@ class Shower:
         B = self.B
         if a.ndim == 0:
             return self.show(B.tolist(a) if not hasattr(a, "item") else a.item())
-        fmt: Callable[[Any], str] = fmt_real if B.kind(a) == "f" else str
+        fmt: Callable[[Any], str] = self.real if B.kind(a) == "f" else str
         return _nested(B.tolist(a), fmt)
 
     def display(self, x: Any) -> str:
