@@ -177,6 +177,8 @@ class Verbs:
 
     def int_arg(self, op: str, x: Any) -> int:
         x = self.num(x)
+        if isinstance(x, self.AT) and x.ndim == 0:
+            x = self.B.tolist(x)  # a number carrying a gradient: a count has none
         if type(x) is not int:
             if isinstance(x, self.AT):
                 raise err(op, f"expected an integer, got {type_name(x)}")
@@ -199,8 +201,8 @@ class Verbs:
         if t is float:
             return int(x) if x.is_integer() else x
         if isinstance(x, self.AT):
-            if x.ndim == 0:
-                return self.hkey(self.B.scalar(x))
+            if x.ndim == 0:  # tolist, not scalar: a number carrying a gradient stays an array
+                return self.hkey(self.B.tolist(x))
             return ("L",) + tuple(self.hkey(v) for v in self.elems(x))
         if t is list:
             return ("L",) + tuple(self.hkey(v) for v in x)
@@ -535,7 +537,7 @@ class Verbs:
             return a
         f = B.floor(a)
         if a.ndim == 0:
-            return f if getattr(f, "requires_grad", False) else self._floor(B.scalar(a))
+            return self._floor(B.tolist(a))  # an integer: floor has no gradient to keep
         if f.shape[0] == 0 or self.bound(f) < 1e16:
             return B.to_int(f)
         return f
@@ -755,11 +757,11 @@ class Verbs:
             return a
         items = self.elems(a)
         seen: dict = {}
-        for v in items:
-            seen.setdefault(self.hkey(v), v)
-        if isinstance(a, self.AT) and a.ndim == 1:
-            return self.B.asarray(list(seen.values()), self.B.kind(a))
-        return self.mklist(list(seen.values()))
+        for i, v in enumerate(items):
+            seen.setdefault(self.hkey(v), i)
+        if isinstance(a, self.AT):  # index the array: its elements may carry gradients
+            return a[self.B.asarray(list(seen.values()), "i")]
+        return self.mklist([items[i] for i in seen.values()])
 
     def format(self, a: Any) -> Any:
         show = self.k.show
