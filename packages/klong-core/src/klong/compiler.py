@@ -120,7 +120,7 @@ class Compiler:
         if not isinstance(target, Var):
             raise where(KlongError("::: the left side of a definition must be a variable"))
         name = target.name
-        if name in PARAMS:
+        if name in PARAMS and self.bound:  # read-only inside functions; plain globals outside
             raise where(KlongError(f"::: {name} is read-only"))
         G = self.G
         mod = self.k.module

@@ -3,20 +3,21 @@ expression by expression (text -> parser -> compiler -> closures)."""
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .adverbs import Adverbs
 from .backend import Backend
 from .compiler import Compiler, Module
 from .display import Shower
 from .errors import KlongError
+from .interop import install as install_interop
+from .interop import python_function, to_klong, to_python  # noqa: F401 - python_function is public here too
 from .nodes import DictLit
 from .parser import Parser
 from .sysfns import IO, install
-from .values import Builtin, Char, KDict, KFunction, Symbol
+from .values import Builtin, KDict, KFunction
 from .verbs import Verbs
 
 RECURSION_LIMIT = 20000
@@ -48,6 +49,7 @@ class KlongInterpreter:
         self.io = IO(self)
         self._readers: list[Parser] = []
         install(self)
+        install_interop(self)
         self.globals["klong"] = self
         if sys.getrecursionlimit() < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
@@ -60,6 +62,7 @@ class KlongInterpreter:
     def run(self, source: str, origin: str | None = None) -> Any:
         parser = Parser(source)
         self._readers.append(parser)
+        self.origins.append(origin)  # .py finds modules next to the innermost program file
         value: Any = []
         try:
             while True:
@@ -68,11 +71,14 @@ class KlongInterpreter:
                     return value
                 value = self.compiler.compile(node, source, origin)()
         except KlongError as e:
+            if e.origin is None and e.source is source:
+                e.origin = origin  # a syntax error in a loaded file names the file
             raise e.locate(None, source, origin)
         except RecursionError:
             raise KlongError("recursion too deep (stack overflow)", None, source, origin) from None
         finally:
             self._readers.pop()
+            self.origins.pop()
 
     def run_file(self, path: str, args: list[str] | None = None) -> Any:
         """Run a program file, with ``args`` bound to ``.a``."""
@@ -147,45 +153,13 @@ class KlongInterpreter:
         return v
 
     def to_klong(self, v: Any) -> Any:
-        """A Python value -> a Klong value."""
-        t = type(v)
-        if t is bool:
-            return int(v)
-        if t in (int, float, str, Char, Symbol) or isinstance(v, (KFunction, KDict)):
-            return v
-        if isinstance(v, self.backend.array_type):
-            return self._array_in(v)
-        if t in (list, tuple):
-            return self.verbs.mklist([self.to_klong(x) for x in v])
-        if t is dict:
-            d = KDict()
-            for key, val in v.items():
-                key, val = self.to_klong(key), self.to_klong(val)
-                d.d[self.verbs.hkey(key)] = (key, val)
-            return d
-        if v is None:
-            return []
-        if hasattr(v, "__array__") or hasattr(v, "detach"):
-            return self._array_in(v)
-        if hasattr(v, "item") and callable(v.item) and not hasattr(v, "__len__"):
-            return self.to_klong(v.item())
-        if callable(v):
-            return python_function(self, v)
-        return v
-
-    def _array_in(self, v: Any) -> Any:
-        a = self.backend.asarray(v)
-        if a.ndim == 0:
-            return self.backend.scalar(a)
-        return a if a.shape[0] else []
+        """A Python value -> a Klong value (see :mod:`klong.interop`)."""
+        return to_klong(self, v)
 
     def to_python(self, v: Any) -> Any:
-        """A Klong value -> Python: arrays stay backend arrays, functions become callables."""
-        if type(v) is list:
-            return [self.to_python(x) for x in v]
-        if isinstance(v, KFunction):
-            return lambda *args: self.to_python(self.apply(v, [self.to_klong(a) for a in args]))
-        return v
+        """A Klong value -> Python: arrays stay backend arrays, dictionaries become
+        dicts, functions become callables (see :mod:`klong.interop`)."""
+        return to_python(self, v)
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -198,35 +172,3 @@ class KlongInterpreter:
 
     def __contains__(self, name: str) -> bool:
         return name in self.globals
-
-
-def python_function(k: KlongInterpreter, f: Callable, name: str | None = None) -> Builtin:
-    """Wrap a Python callable as a Klong function: 0-3 plain parameters give a
-    nilad..triad; a first parameter named ``klong`` receives the interpreter;
-    anything else takes one list argument."""
-    name = name or getattr(f, "__name__", "python")
-    try:
-        params = list(inspect.signature(f).parameters.values())
-    except (TypeError, ValueError):
-        params = None
-    wants_klong = bool(params) and params[0].name == "klong"
-    if wants_klong:
-        params = params[1:]
-    plain = params is not None and all(
-        p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty for p in params)
-    arity = len(params) if plain and len(params) <= 3 else 1
-
-    def call(*args: Any) -> Any:
-        py_args = [k.to_python(a) for a in args]
-        if not plain or (params is not None and len(params) > 3):
-            py_args = py_args[0] if py_args and isinstance(py_args[0], list) else py_args
-            py_args = list(py_args)
-        try:
-            result = f(k, *py_args) if wants_klong else f(*py_args)
-        except KlongError:
-            raise
-        except Exception as e:  # noqa: BLE001 - reported as a Klong error naming the function
-            raise KlongError(f"{name}: Python {type(e).__name__}: {e}") from None
-        return k.to_klong(result)
-
-    return Builtin(name, arity, call)
