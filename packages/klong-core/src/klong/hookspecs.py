@@ -143,3 +143,31 @@ def klong_value_and_grads(
             y = fn(*ts)
             return y.item(), list(torch.autograd.grad(y, ts))
     """
+
+
+@hookspec
+def klong_conformance_exclusions(backend_name: str) -> dict[str, str] | None:
+    """Known gaps of this backend in the conformance kit, each with its reason.
+
+    Return ``{selector: reason}`` (or ``None`` for none). The kit
+    (``pytest --pyargs klong.conformance --klong-backend NAME``) still runs every
+    excluded case, but reports it as an expected failure (``xfail``) with the
+    reason, so gaps stay visible; a case that passes anyway shows as ``XPASS``,
+    a hint to drop its exclusion. A selector is one of:
+
+    - the program of a case, exactly as written in its ``.kc`` file;
+    - a case id ``FILE.kc:LINE`` or a file name ``FILE.kc`` (``fnmatch``
+      wildcards allowed: ``"operators_*.kc"``);
+    - a test name of the kit's Python tests (``test_protocol_methods``...).
+
+    Every plugin's answer is merged; a selector that matches nothing is an
+    error in the kit's report (a stale exclusion hides nothing).
+
+    Example::
+
+        @hookimpl
+        def klong_conformance_exclusions(backend_name):
+            if backend_name != "mylib":
+                return None
+            return {"1%3": "mylib computes reals in float32: prints 0.33333334"}
+    """
