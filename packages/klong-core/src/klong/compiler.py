@@ -125,7 +125,10 @@ class Compiler:
         G = self.G
         mod = self.k.module
         also = None
-        if mod is not None and not name.startswith(".") and not any(name in b for b in self.bound):
+        if (mod is not None and not name.startswith(".") and not any(name in b for b in self.bound)
+                and (not self.bound or name in mod.members or name not in mod.existing)):
+            # inside a function, a name defined outside before the module opened
+            # (and not by the module) stays that outside variable, as references do
             mod.members.add(name)
             if not self.bound:  # module top level: a::1 is a`m::1; a::a`m
                 also = name

@@ -46,8 +46,9 @@ class KlongIncomplete(KlongError):
     """The source ended inside an open bracket, brace or string (the REPL reads on)."""
 
 
-class KlongExit(Exception):
-    """Raised by .x to end the program with a status."""
+class KlongExit(SystemExit):
+    """Raised by .x to end the program with a status. A SystemExit, so that no
+    ``except Exception`` on the way up turns it into an error."""
 
     def __init__(self, status: int):
         super().__init__(status)

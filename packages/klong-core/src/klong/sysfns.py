@@ -1,24 +1,47 @@
 """System functions (``.p``, ``.l``, ``.r`` ...) and system variables, and the
-I/O channels they read and write. Installed into each interpreter's globals."""
+I/O channels they read and write. Installed into each interpreter's globals.
+
+Channels are real files or the process's standard streams. Everything written
+is flushed when a channel is closed, when ``.x`` ends the program, when
+``run_file`` returns (or fails), and at interpreter exit, so an error never
+leaves a file half written.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import KlongError, KlongIncomplete
+from .errors import KlongError, KlongExit, KlongIncomplete
 from .values import EOF, Builtin, Channel, Symbol
 
 LIB_DIR = Path(__file__).parent / "lib"
 
+#: every live IO object, so that channels still open at process exit get flushed
+_LIVE: "weakref.WeakSet[IO]" = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_live() -> None:
+    for io in list(_LIVE):
+        io.flush_all()
+
 
 def std_channel(name: str) -> Channel:
     return Channel(name, None, "r" if name == "cin" else "w", std=True)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """``text`` as a Klong string for an error message, shortened when long."""
+    s = text if len(text) <= limit else text[:limit] + "..."
+    return '"' + s.replace('"', '""').replace("\n", "\\n") + '"'
 
 
 class IO:
@@ -29,38 +52,45 @@ class IO:
         self.cin, self.cout, self.cerr = std_channel("cin"), std_channel("cout"), std_channel("cerr")
         self.from_ch, self.to_ch = self.cin, self.cout
         self.open: list[Channel] = []
+        _LIVE.add(self)
 
     # -- streams ---------------------------------------------------------------
     def stream(self, ch: Channel) -> Any:
         if ch.closed_flag:
-            raise KlongError(f"channel {ch.name} is closed")
+            raise KlongError(f"channel {_quote(ch.name)} is closed")
         if ch.std:
+            # looked up on each use: the standard streams may be replaced (tests, embedding)
             return {"cin": sys.stdin, "cout": sys.stdout, "cerr": sys.stderr}[ch.name]
         return ch.file
 
     def write(self, text: str) -> None:
-        self.stream(self.to_ch).write(text)
+        ch = self.to_ch
+        try:
+            self.stream(ch).write(text)
+        except (OSError, ValueError) as e:
+            raise KlongError(f"cannot write to {_quote(ch.name)}: {e}") from None
+
+    def _readline(self, ch: Channel) -> str:
+        try:
+            return self.stream(ch).readline()
+        except (OSError, ValueError, UnicodeDecodeError) as e:
+            raise KlongError(f"cannot read from {_quote(ch.name)}: {e}") from None
 
     def read_line(self) -> Any:
+        """``.rl``: the next line without its separator, or :eof past the end."""
         ch = self.from_ch
-        if ch.pending:
+        if ch.pending:  # the rest of a line that .r has read ahead
             line, sep, rest = ch.pending.partition("\n")
-            if sep:
-                ch.pending = rest
-                return line
-            ch.pending = ""
-            more = self.stream(ch).readline()
-            if not more:
-                return line
-            return line + more.rstrip("\n")
-        s = self.stream(ch).readline()
+            ch.pending = rest
+            return line
+        s = self._readline(ch)
         if s == "":
             ch.at_eof = True
             return EOF
         return s[:-1] if s.endswith("\n") else s
 
     def read_object(self) -> Any:
-        """Read one data object, possibly spanning lines, from the From Channel."""
+        """``.r``: one data object, possibly spanning lines, or :eof past the end."""
         from .parser import Parser
         ch = self.from_ch
         text = ch.pending
@@ -70,26 +100,36 @@ class IO:
                 try:
                     p = Parser(text)
                     obj = p.datum()
-                    ch.pending = text[p.tok.pos:] if p.tok.kind != "end" else ""
-                    if ch.pending.startswith("\n"):
-                        ch.pending = ch.pending[1:]
+                    rest = text[p.tok.pos:] if p.tok.kind != "end" else ""
+                    # keep what follows the object on its line for the next .r/.rl
+                    ch.pending = rest[1:] if rest.startswith("\n") else rest
                     return self.k.from_literal(obj)
                 except KlongIncomplete:
                     pass
-            more = self.stream(ch).readline()
+                except KlongError as e:
+                    raise KlongError(f".r: cannot read an object from {_quote(ch.name)}: "
+                                     f"{e.message}: {_quote(text.strip())}") from None
+            more = self._readline(ch)
             if more == "":
                 ch.at_eof = True
                 if text.strip():
-                    raise KlongError(".r: incomplete object at end of input")
+                    raise KlongError(f".r: incomplete object at end of {_quote(ch.name)}: "
+                                     f"{_quote(text.strip())}")
                 return EOF
             text += more
+
+    def more_input(self) -> int:
+        """``.mi``: 1 until a read past the end of the From Channel was attempted."""
+        ch = self.from_ch
+        self.stream(ch)  # a closed channel is an error
+        return 0 if ch.at_eof and not ch.pending else 1
 
     def flush_all(self) -> None:
         for ch in [self.cout, self.cerr] + self.open:
             if not ch.closed_flag and ch.mode == "w":
                 try:
                     self.stream(ch).flush()
-                except (OSError, ValueError):
+                except (OSError, ValueError, AttributeError):
                     pass
 
     def close_all(self) -> None:
@@ -97,27 +137,31 @@ class IO:
             self.close(ch)
 
     def close(self, ch: Channel) -> None:
+        """Close a file channel (the standard channels cannot be closed)."""
         if ch.std or ch.closed_flag:
             return
         ch.closed_flag = True
-        ch.file.close()
         if ch in self.open:
             self.open.remove(ch)
         if self.from_ch is ch:
             self.from_ch = self.cin
         if self.to_ch is ch:
             self.to_ch = self.cout
+        try:
+            ch.file.close()
+        except OSError as e:
+            raise KlongError(f".cc: cannot close {_quote(ch.name)}: {e.strerror or e}") from None
 
 
 def install(k: Any) -> None:
     """Bind every system function and variable in interpreter ``k``."""
-    io = k.io
+    io: IO = k.io
     G = k.globals
     v = k.verbs
 
-    def fn(name: str, arity: int) -> Callable[[Callable], Callable]:
+    def fn(name: str, arity: int, pass_list: bool = False) -> Callable[[Callable], Callable]:
         def reg(f: Callable) -> Callable:
-            G[name] = Builtin(name, arity, f)
+            G[name] = Builtin(name, arity, f, pass_list)
             return f
         return reg
 
@@ -126,13 +170,16 @@ def install(k: Any) -> None:
             raise KlongError(f"{name}: type error: expected a string, got {k.show(a)}")
         return a
 
-    def need_chan(name: str, a: Any, mode: str | None = None) -> Channel:
+    def need_chan(name: str, a: Any, mode: str) -> Channel:
         if not isinstance(a, Channel):
-            raise KlongError(f"{name}: type error: expected a channel")
-        if mode and a.mode != mode:
+            raise KlongError(f"{name}: type error: expected a channel, got {k.show(a)}")
+        if a.mode != mode:
             raise KlongError(f"{name}: {'an input' if mode == 'r' else 'an output'} channel is needed")
+        if a.closed_flag:
+            raise KlongError(f"{name}: channel {_quote(a.name)} is closed")
         return a
 
+    # -- output --------------------------------------------------------------
     @fn(".p", 1)
     def print_(a: Any) -> Any:
         io.write(k.display(a) + "\n")
@@ -148,20 +195,16 @@ def install(k: Any) -> None:
         io.write(k.show(a))
         return a
 
-    @fn(".E", 1)
-    def evaluate(a: Any) -> Any:
-        return k.run(need_str(".E", a), origin=None)
+    @fn(".fl", 0)
+    def flush() -> Any:
+        ch = io.to_ch
+        try:
+            io.stream(ch).flush()
+        except (OSError, ValueError) as e:
+            raise KlongError(f".fl: cannot flush {_quote(ch.name)}: {e}") from None
+        return []
 
-    @fn(".rs", 1)
-    def read_string(a: Any) -> Any:
-        from .parser import Parser
-        src = need_str(".rs", a)
-        p = Parser(src)
-        obj = p.datum()
-        if p.tok.kind not in ("end", ";"):
-            raise KlongError(".rs: more than one object in the string")
-        return k.from_literal(obj)
-
+    # -- input ---------------------------------------------------------------
     @fn(".r", 0)
     def read() -> Any:
         return io.read_object()
@@ -170,26 +213,34 @@ def install(k: Any) -> None:
     def read_line() -> Any:
         return io.read_line()
 
-    @fn(".mi", 0)
-    def more_input() -> int:
-        ch = io.from_ch
-        if ch.at_eof:
-            return 0
-        if ch.pending:
-            return 1
-        s = io.stream(ch)
-        try:
-            if hasattr(s, "peek"):
-                return 1 if s.peek(1) else 0
-        except (OSError, ValueError):
-            pass
-        return 1
+    # the spec writes .mi(a), its examples call .mi() and use it as a While
+    # predicate: accept zero arguments or one (ignored)
+    @fn(".mi", 0, pass_list=True)
+    def more_input(args: list) -> int:
+        if len(args) > 1:
+            raise KlongError(".mi: arity error: called with more than one argument")
+        return io.more_input()
 
+    @fn(".rs", 1)
+    def read_string(a: Any) -> Any:
+        from .parser import Parser
+        src = need_str(".rs", a)
+        try:
+            p = Parser(src)
+            obj = p.datum()
+            trailing = p.tok.kind not in ("end", ";")
+        except KlongError as e:
+            raise KlongError(f".rs: cannot read {_quote(src)}: {e.message}") from None
+        if trailing:
+            raise KlongError(f".rs: more than one object in {_quote(src)}")
+        return k.from_literal(obj)
+
+    # -- channels ------------------------------------------------------------
     def open_file(name: str, path: str, mode: str) -> Channel:
         try:
             f = open(path, mode, encoding="utf-8", newline="")
         except OSError as e:
-            raise KlongError(f"{name}: cannot open {path!r}: {e.strerror}") from None
+            raise KlongError(f"{name}: cannot open {_quote(path)}: {e.strerror or e}") from None
         ch = Channel(path, f, "r" if mode == "r" else "w")
         io.open.append(ch)
         return ch
@@ -208,69 +259,65 @@ def install(k: Any) -> None:
 
     @fn(".cc", 1)
     def close_channel(a: Any) -> Any:
-        io.close(need_chan(".cc", a))
+        if not isinstance(a, Channel):
+            raise KlongError(f".cc: type error: expected a channel, got {k.show(a)}")
+        io.close(a)
         return []
 
     @fn(".fc", 1)
     def from_channel(a: Any) -> Any:
-        old = io.from_ch
-        io.from_ch = io.cin if not v.truth(a) else need_chan(".fc", a, "r")
-        if io.from_ch.closed_flag:
-            raise KlongError(".fc: the channel is closed")
+        new = need_chan(".fc", a, "r") if v.truth(a) else io.cin
+        old, io.from_ch = io.from_ch, new
         return old
 
     @fn(".tc", 1)
     def to_channel(a: Any) -> Any:
-        old = io.to_ch
-        io.to_ch = io.cout if not v.truth(a) else need_chan(".tc", a, "w")
-        if io.to_ch.closed_flag:
-            raise KlongError(".tc: the channel is closed")
+        new = need_chan(".tc", a, "w") if v.truth(a) else io.cout
+        old, io.to_ch = io.to_ch, new
         return old
 
-    @fn(".fl", 0)
-    def flush() -> Any:
-        io.stream(io.to_ch).flush()
-        return []
-
+    # -- files, programs, the system -------------------------------------------
     @fn(".df", 1)
     def delete_file(a: Any) -> Any:
         path = need_str(".df", a)
         try:
             os.remove(path)
         except OSError as e:
-            raise KlongError(f".df: cannot delete {path!r}: {e.strerror}") from None
+            raise KlongError(f".df: cannot delete {_quote(path)}: {e.strerror or e}") from None
         return []
 
-    @fn(".sys", 1)
-    def system(a: Any) -> int:
-        io.flush_all()
-        return subprocess.run(need_str(".sys", a), shell=True).returncode
-
-    @fn(".x", 1)
-    def exit_(a: Any) -> Any:
-        io.flush_all()
-        io.close_all()
-        a = v.num(a)
-        raise SystemExit(a if type(a) is int else (1 if v.truth(a) else 0))
-
-    @fn(".rn", 0)
-    def random_number() -> float:
-        return random.random()
-
-    @fn(".pc", 0)
-    def process_clock() -> float:
-        return time.process_time()
+    @fn(".E", 1)
+    def evaluate(a: Any) -> Any:
+        src = need_str(".E", a)
+        try:
+            return k.run(src, origin=None)
+        except KlongError as e:
+            # name the text; the position (and its caret) stay those inside the text.
+            # A plain KlongError even for unfinished text: the REPL must not wait for more
+            if e.message.startswith(".E "):
+                raise
+            raise KlongError(f".E {_quote(src)}: {e.message}", e.pos, e.source, e.origin) from None
 
     @fn(".l", 1)
     def load(a: Any) -> Any:
-        path = find_file(need_str(".l", a))
+        name = need_str(".l", a)
+        path = find_file(name)
         if path is None:
-            raise KlongError(f".l: file not found: {a!r} (searched KLONGPATH)")
+            raise KlongError(f".l: file not found: {_quote(name)} (searched {':'.join(search_path())})")
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as e:
-            raise KlongError(f".l: cannot read {path!r}: {e.strerror}") from None
-        return k.run(text, origin=str(path))
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise KlongError(f".l: cannot read {_quote(str(path))}: {getattr(e, 'strerror', None) or e}") from None
+        module = k.module
+        try:
+            return k.run(text, origin=str(path))
+        except KlongIncomplete as e:
+            k.module = module
+            raise KlongError(e.message, e.pos, e.source, e.origin) from None
+        except BaseException:
+            # a file that fails inside its own .module(...) must not leave it open
+            k.module = module
+            raise
 
     @fn(".comment", 1)
     def comment(a: Any) -> Any:
@@ -282,38 +329,94 @@ def install(k: Any) -> None:
         from .compiler import Module
         if type(a) is Symbol:
             if k.module is not None:
-                raise KlongError(".module: modules may not be nested")
-            k.module = Module(a.name, set(G))
+                raise KlongError(f".module: modules may not be nested (:{k.module.name} is open)")
+            suffix = f"`{a.name}"
+            # names this module exported on an earlier load are its own, not outside
+            # definitions: a second load must bind them to the module again
+            existing = {n for n in G if not n.endswith(suffix) and n + suffix not in G}
+            k.module = Module(a.name, existing)
         elif not v.truth(a):
             k.module = None
         else:
-            raise KlongError(".module: expected a symbol or 0")
+            raise KlongError(f".module: expected a symbol or 0, got {k.show(a)}")
         return []
 
+    @fn(".sys", 1)
+    def system(a: Any) -> int:
+        cmd = need_str(".sys", a)
+        io.flush_all()  # the command's output must come after ours
+        try:
+            return subprocess.run(cmd, shell=True).returncode
+        except OSError as e:
+            raise KlongError(f".sys: cannot run {_quote(cmd)}: {e.strerror or e}") from None
+
+    @fn(".x", 1)
+    def exit_(a: Any) -> Any:
+        io.flush_all()
+        io.close_all()
+        a = v.num(a)
+        if type(a) is int and 0 <= a <= 255:
+            raise KlongExit(a)
+        raise KlongExit(1 if v.truth(a) else 0)
+
+    @fn(".rn", 0)
+    def random_number() -> float:
+        return random.random()
+
+    @fn(".pc", 0)
+    def process_clock() -> float:
+        return time.process_time()
+
+    # -- beyond the spec (names the spec does not use; see docs/library.md) -------
+    @fn(".time", 0)
+    def now() -> float:
+        """Seconds since the Unix epoch (UTC), with a fractional part."""
+        return time.time()
+
+    @fn(".tzoff", 1)
+    def tz_offset(a: Any) -> int:
+        """Seconds east of UTC of local time at epoch time ``a`` (daylight saving included)."""
+        t = v.num(a)
+        if type(t) not in (int, float):
+            raise KlongError(f".tzoff: type error: expected a number, got {k.show(a)}")
+        try:
+            return int(time.localtime(t).tm_gmtoff)
+        except (OverflowError, OSError, ValueError) as e:
+            raise KlongError(f".tzoff: {k.show(a)} is out of range: {e}") from None
+
+    G[".pow"] = Builtin(".pow", 2, v.dyads["^"])  # what .fastpow names; ^ is already native
+
+    from .mathfns import install as install_math
+    install_math(k)
+
+    # -- variables -------------------------------------------------------------
     G[".a"] = []
     G[".cin"], G[".cout"], G[".cerr"] = io.cin, io.cout, io.cerr
     G[".cols"] = 80
-    G[".e"] = sys.float_info.epsilon
+    # the spacing of reals just below 1 is the backend's machine epsilon
+    G[".e"] = sys.float_info.epsilon if getattr(k.backend, "float64", True) else 2.0 ** -23
     G[".edit"] = 0
     G[".fastpow"] = 0
     G[".h"] = Symbol("unix")
 
 
 def search_path() -> list[str]:
+    """KLONGPATH's directories (default "."), then the bundled library."""
     env = os.environ.get("KLONGPATH")
-    dirs = env.split(":") if env else ["."]
+    dirs = [d or "." for d in env.split(":")] if env else ["."]
     return dirs + [str(LIB_DIR)]
 
 
 def find_file(name: str) -> Path | None:
-    """Resolve a ``.l`` argument: KLONGPATH (then the bundled library), trying
-    the name as given and with ``.kg`` appended."""
+    """Resolve a ``.l`` argument: the name as given, then with ``.kg`` appended,
+    in each directory of :func:`search_path`; names starting with "/" or "."
+    are paths used as they are."""
     candidates = [name, name + ".kg"]
     if name.startswith(("/", ".")):
         return next((Path(c) for c in candidates if Path(c).is_file()), None)
     for d in search_path():
         for c in candidates:
-            p = Path(d or ".") / c
+            p = Path(d) / c
             if p.is_file():
                 return p
     return None
