@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .adverbs import Adverbs
+from .autograd import install as install_autograd
 from .backend import Backend
 from .compiler import Compiler, Module
 from .display import Shower
@@ -50,6 +51,7 @@ class KlongInterpreter:
         self._readers: list[Parser] = []
         install(self)
         install_interop(self)
+        install_autograd(self)  # .jacobian
         self.globals["klong"] = self
         if sys.getrecursionlimit() < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
