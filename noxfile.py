@@ -58,7 +58,7 @@ def conformance(session: nox.Session) -> None:
     for name in names:
         session.log(f"conformance on backend {name}")
         session.run("pytest", "-p", "no:cacheprovider", "--pyargs", "klong.conformance",
-                    *session.posargs, env={"KLONG_BACKEND": name}, success_codes=[0, 5])
+                    "--klong-backend", name, *session.posargs, success_codes=[0, 5])
 
 
 @nox.session
