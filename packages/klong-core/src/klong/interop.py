@@ -50,13 +50,14 @@ class PyFunction(Builtin):
         self.pyobj = pyobj
 
 
-def _shape_of_call(f: Callable) -> tuple[int, int, bool, bool]:
+def _shape_of_call(f: Callable) -> tuple[int, int, bool, bool | None]:
     """How Klong calls ``f``: (arity, required arguments, wants the interpreter
-    as first argument, spreads one list argument over variadic parameters)."""
+    as first argument, spreads one list argument over variadic parameters --
+    None when the signature is unknown: the arguments are passed as given)."""
     try:
         params = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
-        return 1, 1, False, False  # no signature (some builtins): one argument, as given
+        return 1, 0, False, None  # no signature (some builtins): whatever Klong passes
     wants_klong = bool(params) and params[0].name == "klong" and params[0].kind in _POSITIONAL
     if wants_klong:
         params = params[1:]
@@ -72,7 +73,8 @@ def python_function(k: Any, f: Callable, name: str | None = None) -> PyFunction:
 
     Plain positional parameters give the arity: 0-3 make a nilad..triad (trailing
     parameters with defaults may be left out); more, or ``*args``, make a monad
-    whose list argument is spread over them. A first parameter named ``klong``
+    whose list argument is spread over them; a callable without a signature gets
+    the arguments as given (a monad for adverbs). A first parameter named ``klong``
     receives the interpreter; a Klong caller may also pass ``klong`` itself there,
     so ``Opt(klong;["w"])`` and ``Opt(["w"])`` both work.
     """
@@ -87,8 +89,8 @@ def python_function(k: Any, f: Callable, name: str | None = None) -> PyFunction:
         if spread:
             if len(args) == 1 and is_list(args[0]):
                 args = list(elems(args[0]))
-        elif not required <= len(args) <= arity:
-            raise KlongError(f"arity error: {name} takes {_count(required, arity)}, "
+        elif spread is not None and not required <= len(args) <= arity:
+            raise KlongError(f"arity error: {me.name} takes {_count(required, arity)}, "
                              f"called with {len(args)}")
         py_args = [to_python(k, a) for a in args]
         try:
@@ -98,10 +100,11 @@ def python_function(k: Any, f: Callable, name: str | None = None) -> PyFunction:
         except RecursionError:
             raise
         except Exception as e:  # noqa: BLE001 - reported as a Klong error naming the function
-            raise KlongError(f"{name}: Python {type(e).__name__}: {e}") from None
+            raise KlongError(f"{me.name}: Python {type(e).__name__}: {e}") from None
         return to_klong(k, result)
 
-    return PyFunction(name, arity, call, f)
+    me = PyFunction(name, arity, call, f)  # named by the Klong name it is bound to
+    return me
 
 
 def _count(lo: int, hi: int) -> str:
