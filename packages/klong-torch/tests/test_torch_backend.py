@@ -36,7 +36,7 @@ def same(t: object, n: object) -> None:
 def test_every_protocol_method_is_implemented() -> None:
     abstract = [m for m, f in inspect.getmembers(Backend, inspect.isfunction)
                 if "raise NotImplementedError" in inspect.getsource(f)]
-    assert len(abstract) > 20
+    assert len(abstract) >= 15  # the required methods; the rest have portable defaults
     for m in abstract:
         assert getattr(TorchBackend, m) is not getattr(Backend, m), m
 

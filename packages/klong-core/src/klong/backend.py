@@ -45,8 +45,14 @@ class BackendInfo:
 
 
 class Backend:
-    """Base class of every backend. Subclasses fill in the methods that raise
-    ``NotImplementedError``; the others have portable defaults."""
+    """Base class of every backend. Subclasses must fill in the methods that
+    raise ``NotImplementedError`` (the required ones); the others have portable
+    defaults written with the required methods and Python's operators, which a
+    backend overrides only for speed. Methods are called with the backend's
+    own arrays (``array_type``) unless a docstring says a Python number may
+    come too. Exceptions raised here reach the user as Klong errors (core adds
+    the operator and the position), so their messages should be readable.
+    docs/backends.md says the same, with a complete example."""
 
     #: short name used by ``--backend`` and ``KlongInterpreter(backend=...)``
     name: str = "abstract"
@@ -81,8 +87,11 @@ class Backend:
         raise NotImplementedError
 
     def to_host(self, a: Array) -> Any:
-        """A NumPy array holding the same values (for printing and interop)."""
-        raise NotImplementedError
+        """A NumPy array holding the same values (for interop). Default: built
+        from :meth:`tolist` (imports NumPy)."""
+        import numpy
+
+        return numpy.asarray(self.tolist(a))
 
     def tolist(self, a: Array) -> list:
         """Nested Python lists of Python ints and floats."""
@@ -100,45 +109,62 @@ class Backend:
 
     # -- structure ------------------------------------------------------------
     def concat(self, arrays: Sequence[Array]) -> Array:
-        """Join along the first axis."""
+        """Join arrays of rank >= 1 and of one kind along the first axis."""
         raise NotImplementedError
 
     def stack(self, arrays: Sequence[Array]) -> Array:
-        """Stack equal-shaped arrays along a new first axis."""
-        raise NotImplementedError
+        """Stack equal-shaped arrays of one kind (0-d ones too) along a new
+        first axis. Default: :meth:`concat` of each reshaped to ``(1, *shape)``."""
+        return self.concat([self.reshape(a, (1, *tuple(a.shape))) for a in arrays])
 
     def reshape(self, a: Array, shape: Sequence[int]) -> Array:
+        """``a`` with a new shape of the same size; one entry may be -1 (inferred);
+        ``()`` makes a 0-d array of a one-element array."""
         raise NotImplementedError
 
     def flip(self, a: Array) -> Array:
-        """Reverse along the first axis."""
-        raise NotImplementedError
+        """Reverse along the first axis. Default: integer-array indexing."""
+        n = a.shape[0]
+        return a[(n - 1) - self.arange(n)]
 
     def roll(self, a: Array, k: int) -> Array:
-        """Rotate along the first axis, ``k`` places to the right."""
-        raise NotImplementedError
+        """Rotate along the first axis, ``k`` places to the right (``k`` may be
+        negative or larger than the length). Default: integer-array indexing."""
+        n = a.shape[0]
+        if n == 0:
+            return self.copy(a)
+        return a[self.fmod(self.arange(n) + (n - k % n), n)]
 
     def transpose(self, a: Array) -> Array:
         """Swap the first two axes."""
         raise NotImplementedError
 
     def repeat(self, a: Array, counts: Array) -> Array:
-        """Repeat element i of vector ``a`` counts[i] times."""
-        raise NotImplementedError
+        """Repeat element i of vector ``a`` counts[i] times (``counts``: a kind
+        "i" vector of the same length, no negatives). Default: indexing with
+        indices built in Python."""
+        idx = [i for i, c in enumerate(self.tolist(counts)) for _ in range(c)]
+        return a[self.asarray(idx, "i")]
 
     def nonzero(self, a: Array) -> Array:
-        """Indices of the non-zero elements of a vector, kind "i"."""
+        """Indices of the non-zero (or true) elements of a vector, kind "i"."""
         raise NotImplementedError
 
     def argsort(self, a: Array, descending: bool = False) -> Array:
-        """Stable sort order of a vector (equal elements keep their order)."""
+        """Stable sort order of a vector, kind "i" (equal elements keep their
+        order, also when ``descending``)."""
         raise NotImplementedError
 
     def where(self, cond: Array, a: Any, b: Any) -> Array:
+        """Elementwise ``a`` where ``cond`` (a boolean or 0/1 array) holds, else
+        ``b``; ``a`` and ``b`` are arrays or Python numbers (broadcast)."""
         raise NotImplementedError
 
     def copy(self, a: Array) -> Array:
-        raise NotImplementedError
+        """A new array with the values of ``a`` that core may write into
+        (``r[i] = v``, as amend does) without changing ``a``. Default:
+        integer-array indexing (a copy in NumPy and torch)."""
+        return a[self.arange(a.shape[0])] if a.ndim else a * 1
 
     # -- arithmetic without a portable operator ---------------------------------
     def floor(self, a: Array) -> Array:
@@ -146,18 +172,24 @@ class Backend:
         raise NotImplementedError
 
     def fmod(self, a: Array, b: Any) -> Array:
-        """Remainder of truncated division (sign of the dividend)."""
+        """Remainder of truncated division (sign of the dividend) of kind "i"
+        operands; ``b`` is an array or a Python int, never zero (core checks)."""
         raise NotImplementedError
 
     def trunc_div(self, a: Array, b: Any) -> Array:
-        """Integer quotient truncated toward zero."""
+        """Integer quotient of kind "i" operands, truncated toward zero; ``b``
+        is an array or a Python int, never zero (core checks)."""
         raise NotImplementedError
 
     def minimum(self, a: Any, b: Any) -> Array:
-        raise NotImplementedError
+        """Elementwise smaller of ``a`` and ``b`` (at least one is an array).
+        Default: :meth:`where`."""
+        return self.where(a <= b, a, b)
 
     def maximum(self, a: Any, b: Any) -> Array:
-        raise NotImplementedError
+        """Elementwise larger of ``a`` and ``b`` (at least one is an array).
+        Default: :meth:`where`."""
+        return self.where(a >= b, a, b)
 
     def math(self, fn: str, a: Any) -> Any:
         """Elementwise ``exp log sqrt sin cos tan asin acos atan sinh cosh
@@ -184,12 +216,21 @@ class Backend:
         return self.reduce("min", flat), self.reduce("max", flat)
 
     def any(self, a: Array) -> bool:
-        raise NotImplementedError
+        """Whether some element of ``a`` (any rank, boolean or numeric) is
+        non-zero, as a Python bool. Default: :meth:`nonzero`."""
+        return self.nonzero(self.to_int(self.reshape(a, (-1,)) != 0)).shape[0] > 0
 
     def all(self, a: Array) -> bool:
-        raise NotImplementedError
+        """Whether every element of ``a`` is non-zero, as a Python bool.
+        Default: :meth:`nonzero`."""
+        return self.nonzero(self.to_int(self.reshape(a, (-1,)) == 0)).shape[0] == 0
 
     # -- misc ------------------------------------------------------------------
     def random(self, n: int | None = None) -> Any:
-        """A uniform random real in [0,1), or a vector of ``n`` of them."""
-        raise NotImplementedError
+        """A uniform random real in [0,1) as a Python float, or a kind "f"
+        vector of ``n`` of them. Default: Python's :mod:`random`."""
+        import random
+
+        if n is None:
+            return random.random()
+        return self.asarray([random.random() for _ in range(n)], "f")
