@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import os
 import statistics
 import time
 from pathlib import Path
@@ -262,3 +263,25 @@ def test_current_time_and_date(k: KlongInterpreter) -> None:
         or (h, m) == (0, 0)  # unless midnight passed in between
     assert calendar.timegm(tuple(k.to_python(k("utc(now())")).tolist()) + (0, 0, 0)) == \
         pytest.approx(now, abs=2)
+
+
+# -- the README's example program -------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "files"
+
+
+@pytest.mark.skipif(not (EXAMPLE / "report.kg").exists(), reason="examples/ not present")
+def test_readme_report_program(backend_name: str, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(EXAMPLE / "scores.csv", tmp_path / "scores.csv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLONG")}
+    r = subprocess.run([sys.executable, "-m", "klong_cli", "--backend", backend_name,
+                        str(EXAMPLE / "report.kg")], cwd=tmp_path, capture_output=True, text=True,
+                       env=env, stdin=subprocess.DEVNULL, timeout=120)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "wrote report.txt\n", "")
+    assert (tmp_path / "report.txt").read_text() == (
+        "students: 5\nmean score: 79.6\nmedian score: 79\nstd dev: 13.31\n"
+        "correlation hours/score: 0.996\nscore = 5.84 * hours + 46.87\nbest: eve\n")
