@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from klong import KlongInterpreter
-from klong.errors import KlongError, KlongIncomplete
-from klong.sysfns import LIB_DIR
+from klong.errors import KlongError
 
 
 def klong_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
