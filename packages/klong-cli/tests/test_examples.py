@@ -63,6 +63,7 @@ def check_sgd_momentum(out: str, backend: str, tmp: Path) -> None:
     losses = numbers(after(out, "loss every 40 steps:"))
     assert losses[0] == 100.0 and losses == sorted(losses, reverse=True)
     assert abs(number(out, "w after 200 steps:")) < 1e-3
+    assert number(out, "steps taken:") == 200
 
 
 def check_adam(out: str, backend: str, tmp: Path) -> None:
