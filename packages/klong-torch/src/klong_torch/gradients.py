@@ -60,8 +60,12 @@ def _carries_graph(x: Any) -> bool:
 def _leaf(b: TorchBackend, x: Any) -> torch.Tensor:
     """``x`` as a real tensor to differentiate against, still attached to any
     outer graph it belongs to (so nested gradients compose)."""
+    import torch
+
     if _carries_graph(x):
         return b.asarray(x, "f").clone()
+    if type(x) is float or type(x) is int:  # the common case, made directly: a step is short
+        return torch.tensor(float(x), dtype=b.fdtype, device=b.tdevice, requires_grad=True)
     return b.asarray(x, "f").detach().clone().requires_grad_(True)
 
 
@@ -79,7 +83,9 @@ def _scalar_output(y: Any) -> torch.Tensor | None:
     if y.numel() != 1:
         raise ValueError(f"the function to differentiate must return a number, "
                          f"not an array of shape {list(y.shape)}")
-    return y.reshape(()) if y.requires_grad else None
+    if not y.requires_grad:
+        return None
+    return y if y.ndim == 0 else y.reshape(())  # a reshape would add a node to the backward pass
 
 
 def _grads(y: torch.Tensor | None, xs: list[torch.Tensor], keep: bool) -> list[torch.Tensor]:
@@ -163,8 +169,7 @@ def klong_value_and_grads(backend: Backend, fn: Callable[..., Any],
         y = fn(*leaves)
         grads = _grads(_scalar_output(y), leaves, keep)
     if isinstance(y, torch.Tensor):
-        y = y.reshape(()) if keep else y.detach().reshape(())
-        value = b.scalar(y)
+        value = b.scalar(y if y.ndim == 0 else y.reshape(())) if keep else y.item()
     else:
         value = y
     return value, [_out(b, g) for g in grads]
