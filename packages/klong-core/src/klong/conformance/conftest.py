@@ -11,6 +11,7 @@ as ``xfail`` with the declared reason (``-rxX`` lists them).
 from __future__ import annotations
 
 import fnmatch
+from typing import Any
 
 import pytest
 
@@ -34,16 +35,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_SUBJECTS] = [load_subject(n) for n in names]
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
-    rows = []
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Say which backends were checked, as their plugins describe them (the
+    header comes too early: this conftest is found during collection)."""
+    terminalreporter.section("klong conformance")
     for s in config.stash.get(_SUBJECTS, []):
         if s.error:
-            rows.append(f"klong backend {s.name}: does not load: {s.error}")
+            terminalreporter.write_line(f"klong backend {s.name}: does not load: {s.error}")
         else:
             assert s.info is not None
-            rows.append(f"klong backend {s.name}: float64={s.info.float64} "
-                        f"autograd={s.info.autograd} exclusions={len(s.exclusions)}")
-    return rows
+            terminalreporter.write_line(
+                f"klong backend {s.name}: float64={s.info.float64} autograd={s.info.autograd} "
+                f"exclusions={len(s.exclusions)}")
 
 
 def _marks(subject: Subject, why: str | None, test_name: str) -> list[pytest.MarkDecorator]:
