@@ -33,18 +33,23 @@ def _fits(op: str, a: np.ndarray, partial: bool = False) -> bool:
         # int64 sums wrap modulo 2**64, so only the final sum must fit; a float64
         # sum finds it to within n*n*eps*2**63, far below the margin kept here
         return float(np.abs(a.sum(axis=0, dtype=np.float64)).max()) < _LIMIT
-    logs = np.log2(np.maximum(np.abs(a), 1).astype(np.float64)).sum(axis=0)
+    # abs in float64: abs(-2**63) wraps around in int64
+    logs = np.log2(np.maximum(np.abs(a.astype(np.float64)), 1)).sum(axis=0)
     return bool(np.all(logs < 62))
+
+
+def _combine(op: str, x: Any, y: Any) -> Any:
+    """``x op y`` on Python ints, elementwise through nested lists."""
+    if isinstance(x, list):
+        return [_combine(op, p, q) for p, q in zip(x, y)]
+    return x + y if op == "sum" else x * y
 
 
 def _exact_reduce(op: str, a: np.ndarray) -> Any:
     rows = a.tolist()
     acc = rows[0]
     for r in rows[1:]:
-        if isinstance(acc, list):
-            acc = [x + y if op == "sum" else x * y for x, y in zip(acc, r)]
-        else:
-            acc = acc + r if op == "sum" else acc * r
+        acc = _combine(op, acc, r)
     return acc
 
 
@@ -164,7 +169,7 @@ class NumpyBackend(Backend):
         if a.dtype.kind == "i" and op in ("sum", "prod") and not _fits(op, a, partial=True):
             out, acc = [], None
             for v in a.tolist():
-                acc = v if acc is None else (acc + v if op == "sum" else acc * v)
+                acc = v if acc is None else _combine(op, acc, v)
                 out.append(acc)
             return out
         return _SCAN[op](a, axis=0)
