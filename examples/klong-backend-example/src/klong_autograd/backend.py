@@ -93,6 +93,8 @@ class AutogradBackend(Backend):
             raise ValueError(f"the autograd backend runs on the cpu only, not on {device!r}")
         self.fdtype = np.float32 if precision == 32 else np.float64
         self.float64 = self.fdtype is np.float64
+        #: set when a traced computation used an operation autograd cannot follow
+        self.untraceable: str | None = None
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> Any:
@@ -176,8 +178,13 @@ class AutogradBackend(Backend):
         return anp.where(_plain(cond), a, b)
 
     def copy(self, a: Any) -> Any:
-        # boxes are never written to: only plain arrays need a real copy
-        return a if isinstance(a, ArrayBox) else np.array(a)
+        # core copies an array to write into it (amend); autograd records no
+        # writes, so a traced array cannot be copied for that: say so, and the
+        # plugin lets core differentiate this function numerically instead
+        if isinstance(a, ArrayBox):
+            self.untraceable = "amend (:=) writes into an array"
+            raise TypeError(f"autograd cannot differentiate through {self.untraceable}")
+        return np.array(a)
 
     # -- arithmetic without a portable operator ---------------------------------
     def floor(self, a: Any) -> Any:
