@@ -153,6 +153,10 @@ def main() -> None:
             t_t = runs["torch"][key][1]
             label = key if isinstance(key, str) else f"{key[0]} {key[1]}"
             print(f"{label:<34} {t_t / t_np:>6.2f}")
+    if "torch" in runs:  # differentiation: gradient-descent loops against hand-written PyTorch
+        from bench_autograd import run_autograd
+
+        run_autograd(device=ns.device, steps=500 if ns.quick else 2000)
 
 
 if __name__ == "__main__":
