@@ -4,6 +4,9 @@
 - ``pkg``: one package's tests (``nox -s "pkg(package='klong-cli')"``).
 - ``conformance``: core's language tests on every installed backend.
 - ``lint``: ruff.
+- ``example_backend``: the third-party example (examples/klong-backend-example) built as
+  a wheel, installed with klong-core and klong-cli wheels alone, used and checked by the
+  conformance kit.
 - ``bench``: the benchmarks (prints ratios, never fails on speed).
 """
 
@@ -19,7 +22,7 @@ ROOT = Path(__file__).parent
 PACKAGES = ["klong-core", "klong-cli", "klong-numpy", "klong-torch"]
 CONSTRAINTS = ("-c", "constraints-dev.txt")
 
-nox.options.sessions = ["tests", "conformance", "lint"]
+nox.options.sessions = ["tests", "conformance", "lint", "example_backend"]
 nox.options.reuse_venv = "yes"
 
 
@@ -73,3 +76,63 @@ def bench(session: nox.Session) -> None:
     """The benchmarks: Klong on each backend against raw numpy and torch (ratios only)."""
     install_klong(session)
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+EXAMPLE = ROOT / "examples" / "klong-backend-example"
+
+
+def _expect(session: nox.Session, what: str, got: str, want: str) -> None:
+    if got.strip() != want:
+        session.error(f"{what}: expected {want!r}, got {got.strip()!r}")
+    session.log(f"ok: {what} -> {want}")
+
+
+@nox.session
+def example_backend(session: nox.Session) -> None:
+    """The example third-party backend, as a user gets it: wheels (not editable) of
+    klong-core, klong-cli and examples/klong-backend-example in this fresh venv, no
+    other backend; it must be listed, run programs, and pass the conformance kit."""
+    session.install("setuptools>=70.1", "wheel")
+    wheels = Path(session.create_tmp()) / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    sources = [ROOT / "packages" / "klong-core", ROOT / "packages" / "klong-cli", EXAMPLE]
+    for src in sources:  # setuptools reuses build/ dirs: stale files must not ship
+        shutil.rmtree(src / "build", ignore_errors=True)
+    session.run("python", "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                "-w", str(wheels), *map(str, sources), silent=True)
+    built = sorted(str(w) for w in wheels.glob("*.whl"))
+    if len(built) != 3:
+        session.error(f"expected 3 wheels, built {built}")
+    session.install("--force-reinstall", "--no-deps", *built)
+    session.install(*CONSTRAINTS, *built, "pytest")
+    session.run("python", "-c", "import importlib.util as u, sys; "
+                "sys.exit(any(u.find_spec(m) for m in ('torch', 'klong_numpy', 'klong_torch')))")
+
+    rows = json.loads(session.run("klong", "--list-backends", "--json", silent=True))
+    listed = [(r["name"], r["distribution"], r["status"], r["autograd"]) for r in rows]
+    if listed != [("autograd", "klong-autograd", "ok", True)]:
+        session.error(f"klong --list-backends: {listed}")
+    session.log("ok: klong --list-backends shows only autograd (klong-autograd)")
+
+    def klong(*args: str) -> str:
+        return session.run("klong", "--backend", "autograd", *args, silent=True)
+
+    _expect(session, "+/!10", klong("-e", "+/!10"), "45")
+    _expect(session, "exact gradient", klong("-e", "f::{x^3};f:>2"), "12.0")
+    _expect(session, "gradient of a vector", klong("-e", "g::{+/x^2};g:>[1.0 2.0 3.0]"),
+            "[2.0 4.0 6.0]")
+    _expect(session, "strings", klong("-e", '|"klong"'), '"gnolk"')
+    program = Path(session.create_tmp()) / "descent.kg"
+    program.write_text('w::10.0;loss::{w^2};{w::w-(0.1*loss:>w)}\'!50\n.p(w<0.001)\n.d("done")\n')
+    _expect(session, "a program file", klong(str(program)), "1\ndone")
+    refused = session.run("klong", "--backend", "autograd", "--device", "cuda", "-e", "1",
+                          silent=True, success_codes=[1])
+    if "klong: error:" not in refused or "cpu only" not in refused:
+        session.error(f"--device cuda: {refused!r}")
+    _expect(session, "KlongInterpreter(backend='autograd')", session.run(
+        "python", "-c", "from klong import KlongInterpreter as K; "
+        "print(type(K(backend='autograd')('!3')).__module__)", silent=True), "numpy")
+
+    session.run("pytest", "-p", "no:cacheprovider", "--pyargs", "klong.conformance",
+                "--klong-backend", "autograd", "-q", "-rxX", *session.posargs)
+    session.run("pytest", "-p", "no:cacheprovider", "-q", str(EXAMPLE / "tests"))
