@@ -43,7 +43,8 @@ class Parser:
     def error(self, msg: str, tok: L.Token | None = None) -> KlongError:
         tok = tok or self.tok
         if tok.kind == L.END:
-            return KlongIncomplete(f"syntax error: unexpected end of input, {msg}", tok.pos, self.src)
+            detail = "" if msg.startswith("unexpected") else f", {msg}"
+            return KlongIncomplete(f"syntax error: unexpected end of input{detail}", tok.pos, self.src)
         return KlongError(f"syntax error: {msg}", tok.pos, self.src)
 
     def expect(self, kind: str, what: str) -> L.Token:

@@ -288,7 +288,14 @@ class Verbs:
     # atomic extension
     # ======================================================================
     def align(self, op: str, a: Any, b: Any) -> tuple[Any, Any]:
-        """Pair arrays of different rank the Klong way: leading axes match."""
+        """Pair arrays of different rank the Klong way: leading axes match.
+        An integer array meeting a real number becomes real first, at the
+        backend's precision (some libraries would pick their default float)."""
+        AT = self.AT
+        if type(b) is float and isinstance(a, AT) and self.B.kind(a) == "i":
+            a = self.B.to_float(a)
+        elif type(a) is float and isinstance(b, AT) and self.B.kind(b) == "i":
+            b = self.B.to_float(b)
         sa = a.shape if isinstance(a, self.AT) else ()
         sb = b.shape if isinstance(b, self.AT) else ()
         if sa == sb or not sa or not sb:
