@@ -131,7 +131,8 @@ def _run(ns: argparse.Namespace) -> int:
     if ns.json:
         raise _UsageError("--json goes with --list-backends")
     k = _interpreter(ns)
-    if ns.load:
+    interactive = ns.file is None and not ns.exprs and bool(ns.load or sys.stdin.isatty())
+    if ns.load and not interactive:
         k.run_file(ns.load, [])
     if ns.file == "-" or (ns.file is None and not ns.exprs and not ns.load
                           and not sys.stdin.isatty()):
@@ -140,10 +141,10 @@ def _run(ns: argparse.Namespace) -> int:
         k.run_file(ns.file, list(ns.args))
     for expr in ns.exprs:
         print(k.show(k(expr)), flush=True)
-    if ns.file is None and not ns.exprs and (ns.load or sys.stdin.isatty()):
+    if interactive:
         from klong_cli.repl import repl
 
-        return repl(k)
+        return repl(k, load=ns.load)  # the REPL loads the file: an error there is shown, not fatal
     return 0
 
 
