@@ -52,6 +52,11 @@ def site(tmp_path_factory) -> Path:
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: klong-gappy\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text("[klong.backends]\ngappy = gappy_plugin\n")
+    (d / "broken_plugin.py").write_text("import nosuchlib\n")
+    info = d / "klong_broken-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: klong-broken\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[klong.backends]\nbroken = broken_plugin\n")
     return d
 
 
@@ -76,6 +81,15 @@ def test_declared_gaps_are_xfail_with_their_reason(site: Path) -> None:
     assert "nosuch.kc" in out and "test_exclusions_name_existing_cases[gappy]" in out
     assert re.search(r"2 failed, 1 passed, .*1 xfailed", out), out
     assert "klong backend gappy: float64=True autograd=False exclusions=2" in out
+
+
+def test_a_broken_backend_fails_loudly_once(site: Path) -> None:
+    r = kit(site, "--klong-backend", "broken", "-rfs", "-k", "syntax.kc or test_backend_loads")
+    assert r.returncode == 1, r.stdout
+    assert "FAILED" in r.stdout and "test_backend_loads[broken]" in r.stdout
+    assert "nosuchlib" in r.stdout
+    assert re.search(r"1 failed, \d+ skipped", r.stdout), r.stdout  # the cases: skipped, not 100 errors
+    assert re.search(r"klong backend broken: does not load: .*nosuchlib", r.stdout), r.stdout
 
 
 def test_unknown_backend_is_a_usage_error(site: Path) -> None:
