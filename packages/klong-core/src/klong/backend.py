@@ -3,11 +3,13 @@
 Core keeps every non-numeric value (strings, characters, symbols, dictionaries,
 functions, ragged lists) in its own Python representation. Uniform numeric
 lists -- vectors, matrices, N-arrays of integers or reals -- live on the
-backend as its native arrays. Core computes on them with Python's operators
-(``+ - * / ** < > == & | ^ ~``, ``abs``, ``len``, ``.shape``, basic and integer
-array indexing), which NumPy arrays and torch tensors both support, plus the
-methods below, which cover what those operators cannot say the same way in
-every library.
+backend as its native arrays. Core computes on them with Python's operators,
+with NumPy's meaning (``+ - * / ** %``, unary ``-``, ``abs``, ``< <= > >= ==
+!=``, ``& | ~`` on booleans, mixed with Python numbers; ``len``, ``.shape``,
+``.ndim``; indexing with an int, a slice or an integer array; ``r[i] = v`` into
+arrays from :meth:`Backend.copy`), which NumPy arrays and torch tensors both
+support, plus the methods below, which cover what those operators cannot say
+the same way in every library. docs/backends.md is the author's guide.
 
 Arrays handed to core hold one of two kinds of element: ``"i"`` (64-bit
 integers) or ``"f"`` (reals: float64, or float32 where the device has nothing
