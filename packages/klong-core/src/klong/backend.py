@@ -33,9 +33,14 @@ class BackendInfo:
     """How a backend distribution describes itself to core (returned by the
     ``klong_backend`` hook).
 
-    ``factory(device=None, precision=None)`` builds a :class:`Backend`;
-    ``devices()`` lists the devices usable on this machine (cheap: it must not
-    be slow, it runs when backends are listed).
+    ``name`` equals the entry point's name. ``factory(device=None,
+    precision=None)`` builds a :class:`Backend` (``device``: the answer of
+    ``klong_select_device``, else the user's request; ``precision``: None for
+    the best, 32 or 64; raise ``ValueError`` for what cannot be had).
+    ``devices()`` lists the devices usable on this machine (cheap: it runs when
+    backends are listed). ``float64``: reals can be 64-bit. ``autograd``: the
+    differentiation hooks answer exactly (the conformance kit then checks exact
+    derivatives too). ``description``: one line for ``klong --list-backends``.
     """
 
     name: str
