@@ -108,6 +108,7 @@ def check_neural_network(out: str, backend: str, tmp: Path) -> None:
 
 def check_jacobian(out: str, backend: str, tmp: Path) -> None:
     assert numbers(after(out, "[1 2]∂{x^2} =")) == pytest.approx([2, 0, 0, 4], abs=1e-6)
+    assert numbers(after(out, ".jacobian(f;[1 2]) =")) == pytest.approx([2, 0, 0, 4], abs=1e-6)
     assert numbers(after(out, "[w b]∂{w^2} =")) == pytest.approx([2, 0, 0, 4, 0, 0, 0, 0], abs=1e-6)
     assert after(out, "J at r=2, t=pi/6:") == after(out, "by hand:")
     assert numbers(after(out, "by hand:")) == pytest.approx([0.866025, -1, 0.5, 1.732051], abs=1e-6)
