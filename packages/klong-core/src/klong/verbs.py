@@ -66,8 +66,10 @@ def type_name(x: Any) -> str:
         return "channel"
     if isinstance(x, Special):
         return x.name
-    if hasattr(x, "shape"):
-        return "list" if len(x.shape) else "number"
+    if hasattr(x, "shape"):  # a 0-d array (it carries a gradient) is named like its number
+        if len(x.shape):
+            return "list"
+        return "real" if "float" in str(getattr(x, "dtype", "")) else "integer"
     return type(x).__name__
 
 
