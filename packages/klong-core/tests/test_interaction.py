@@ -10,7 +10,7 @@ import pytest
 
 from klong import KlongInterpreter
 from klong.errors import KlongError, KlongExit
-from klong.helptext import ENTRIES, apropos, lookup
+from klong.helptext import ENTRIES, KINDS, apropos, lookup
 from klong.interaction import Interaction, brief, needs_more, run_command
 from klong.plugins import list_backends
 
@@ -41,6 +41,7 @@ def test_every_system_function_and_variable_has_help(k: KlongInterpreter) -> Non
 
 def test_every_adverb_and_command_has_help() -> None:
     keys = {h.key for h in ENTRIES}
+    assert {h.kind for h in ENTRIES} == set(KINDS)
     assert {"'", ":\\", ":/", ":'", "/", ":~", ":*", "\\", "\\~", "\\*"} <= keys
     assert {":>", "\u2207", "\u2202"} <= keys
     assert {"]!", "]a", "]h", "]i", "]l", "]q", "]t", "]b", "]time"} <= keys
@@ -82,7 +83,8 @@ def test_help_command_forms(s: Interaction) -> None:
     assert ".p(a)    Print (function)" in s.handle("]h .p")
     every = s.handle("]hall")
     assert s.handle("]h all") == every
-    assert len(every.splitlines()) > len(ENTRIES)  # one line per topic, plus headings
+    assert all(f"{h.form}  " in every and h.name in every for h in ENTRIES)
+    assert max(len(line) for line in every.splitlines()) <= 80  # .cols
     assert "]time" in s.handle("]h")
     assert "no help for 'zzz'" in s.handle("]h zzz")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -214,6 +215,7 @@ def _terminal_loop(session: Interaction, screen: _Screen) -> int:
 
     from klong_cli.completion import KlongCompleter, key_bindings
 
+    session.k.globals[".cols"] = shutil.get_terminal_size().columns  # what .cols is for
     history: History
     try:
         path = history_path()

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: kinds of entry, in the order ``]hall`` lists them
-KINDS = ("dyad", "monad", "adverb", "autograd", "syntax", "function", "variable", "command")
+#: kinds of entry, in the order ``]hall`` lists them, with their headings
+KINDS = {"dyad": "operators, dyadic", "monad": "operators, monadic", "adverb": "adverbs",
+         "autograd": "differentiation", "syntax": "syntax", "function": "system functions",
+         "variable": "variables", "command": "interactive commands"}
 
 
 @dataclass(frozen=True)
@@ -621,14 +623,21 @@ def apropos(word: str) -> list[Help]:
             if w == h.key.lower() or any(w in x.lower() for x in h.names()) or w in h.text.lower()]
 
 
-def index() -> str:
-    """Every topic, one line each, grouped by kind (what ``]hall`` shows)."""
+def index(width: int = 80) -> str:
+    """Every topic, grouped by kind, in as many columns as fit in ``width``
+    (what ``]hall`` shows)."""
     out = []
-    for kind in KINDS:
+    for kind, heading in KINDS.items():
         entries = [h for h in ENTRIES if h.kind == kind]
-        out.append(f"{kind}s:" if kind != "syntax" else "syntax:")
-        width = max(len(h.form) for h in entries)
-        out += [f"  {h.form.ljust(width)}  {h.name}" for h in entries]
+        out.append(f"{heading}:")
+        form_w = max(len(h.form) for h in entries)
+        cells = [f"{h.form.ljust(form_w)}  {h.name}" for h in entries]
+        cell_w = max(len(c) for c in cells) + 3
+        ncols = max(1, (width - 2) // cell_w)
+        nrows = -(-len(cells) // ncols)
+        for r in range(nrows):  # column-major, like ls
+            row = [cells[i] for i in range(r, len(cells), nrows)]
+            out.append("  " + "".join(c.ljust(cell_w) for c in row).rstrip())
     return "\n".join(out)
 
 

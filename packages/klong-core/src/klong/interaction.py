@@ -39,6 +39,8 @@ MAX_ITEMS = 100      # elements shown of each list before the "..." marker
 MAX_CHARS = 5000     # characters shown of one result
 TIME_BUDGET = 2.0    # seconds ]time aims to spend repeating an expression
 MAX_REPEATS = 1000
+#: system variables a user sets; ]b keeps them (the rest belongs to the interpreter)
+SETTINGS = (".cols", ".edit", ".fastpow")
 
 
 @contextlib.contextmanager
@@ -221,7 +223,8 @@ class Interaction:
         if not arg:
             return helptext.OVERVIEW
         if arg == "all":
-            return helptext.index()
+            cols = self.k.globals.get(".cols", 80)
+            return helptext.index(cols if type(cols) is int and cols > 20 else 80)
         found = helptext.lookup(arg)
         if not found:
             if arg in self.k.globals and arg.startswith("."):
@@ -307,6 +310,8 @@ class Interaction:
         # outside the module they would read other ones, so they stay behind
         private = {id(v) for var, v in old.globals.items() if "`" in var and type(v) is Lambda}
         for var, value in old.globals.items():
+            if var in SETTINGS:
+                new.globals[var] = value
             if var.startswith(".") or var == "klong":
                 continue
             try:
