@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .adverbs import Adverbs
 from .autograd import install as install_autograd
@@ -22,6 +22,7 @@ from .values import Builtin, KDict, KFunction
 from .verbs import Verbs
 
 RECURSION_LIMIT = 20000
+COMPILE_CACHE = 256  # programs (by their text) kept compiled for re-runs
 
 
 def _make_backend(backend: Any, device: str | None, precision: int | None) -> Backend:
@@ -49,6 +50,7 @@ class KlongInterpreter:
         self.shower = Shower(self.backend)
         self.io = IO(self)
         self._readers: list[Parser] = []
+        self._compiled: dict[str, list[Callable[[], Any]]] = {}
         install(self)
         install_interop(self)
         install_autograd(self)  # .jacobian
@@ -62,16 +64,26 @@ class KlongInterpreter:
         return self.run(source)
 
     def run(self, source: str, origin: str | None = None) -> Any:
+        cached = self._compiled.get(source) if origin is None and self.module is None else None
+        if cached is not None:  # the same text again (a loop in Python): skip parse and compile
+            return self._run_compiled(cached, source)
         parser = Parser(source)
         self._readers.append(parser)
         self.origins.append(origin)  # .py finds modules next to the innermost program file
         value: Any = []
+        done: list[Callable[[], Any]] = []
+        cacheable = origin is None and self.module is None and ".comment" not in source
         try:
             while True:
                 node = parser.next_statement()
                 if node is None:
+                    if cacheable:
+                        self._remember_program(source, done)
                     return value
-                value = self.compiler.compile(node, source, origin)()
+                code = self.compiler.compile(node, source, origin)
+                done.append(code)
+                value = code()
+                cacheable = cacheable and self.module is None  # modules change compilation
         except KlongError as e:
             if e.origin is None and e.source is source:
                 e.origin = origin  # a syntax error in a loaded file names the file
@@ -80,6 +92,25 @@ class KlongInterpreter:
             raise KlongError("recursion too deep (stack overflow)", None, source, origin) from None
         finally:
             self._readers.pop()
+            self.origins.pop()
+
+    def _remember_program(self, source: str, code: list[Callable[[], Any]]) -> None:
+        if len(self._compiled) >= COMPILE_CACHE:
+            self._compiled.pop(next(iter(self._compiled)))
+        self._compiled[source] = code
+
+    def _run_compiled(self, code: list[Callable[[], Any]], source: str) -> Any:
+        value: Any = []
+        self.origins.append(None)
+        try:
+            for c in code:
+                value = c()
+            return value
+        except KlongError as e:
+            raise e.locate(None, source, None)
+        except RecursionError:
+            raise KlongError("recursion too deep (stack overflow)", None, source) from None
+        finally:
             self.origins.pop()
 
     def run_file(self, path: str, args: list[str] | None = None) -> Any:
