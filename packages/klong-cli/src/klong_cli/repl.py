@@ -256,8 +256,12 @@ def _monochrome() -> Any:
 @contextlib.contextmanager
 def _rich_progress(description: str, total: int) -> Iterator[Callable[[], None]]:
     """A transient rich progress bar (for ``]time``)."""
+    from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
                                TextColumn, TimeElapsedColumn)
+    if Console().is_dumb_terminal:  # it could not redraw the bar in place
+        yield lambda: None
+        return
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task(description, total=total)
@@ -268,5 +272,9 @@ def _rich_progress(description: str, total: int) -> Iterator[Callable[[], None]]
 def _rich_busy(description: str) -> Iterator[None]:
     """A transient rich spinner (for loading files)."""
     from rich.console import Console
-    with Console(stderr=True).status(description):
+    console = Console(stderr=True)
+    if console.is_dumb_terminal:
+        yield
+        return
+    with console.status(description):
         yield
