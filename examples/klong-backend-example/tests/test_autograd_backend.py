@@ -53,5 +53,6 @@ def test_errors_in_a_differentiated_function_are_klong_errors(k: KlongInterprete
 def test_precision_and_device() -> None:
     k32 = KlongInterpreter(backend="autograd", precision=32)
     assert not k32.backend.float64 and k32("[1.5 2.5]*2").dtype == np.float32
+    assert k32("1.5*!3").dtype == np.float32  # Python reals arrive at the precision too
     with pytest.raises(KlongSetupError, match="cpu only"):
         KlongInterpreter(backend="autograd", device="cuda")
