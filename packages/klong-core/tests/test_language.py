@@ -137,3 +137,16 @@ def test_two_backends_side_by_side() -> None:
         assert kk.backend.name == n
         assert isinstance(kk("a"), kk.backend.array_type)
         assert kk.show(kk("+/a")) == "6"
+
+
+@pytest.mark.parametrize("src, expected", [
+    ('"hello"=0cl', "[0 0 1 1 0]"),
+    ('s::"hello";s@&s=0cl', '"ll"'),
+    ('"abc"="abc"', "1"),
+    ('"bar"<"foo"', "1"),
+    ('["abc" "x"]="abc"', "[1 0]"),
+    ('0cb<"abc"', "[0 0 1]"),
+])
+def test_strings_compare_whole_with_strings_and_by_element_with_characters(
+        k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected

@@ -607,6 +607,12 @@ class Verbs:
                 r = a == b
             return B.to_int(r) if getattr(r, "ndim", 0) else int(bool(r))
         la, lb = ta is list or (aa and a.ndim > 0), tb is list or (ba and b.ndim > 0)
+        # a string compares with a string (or a list) as one value, but with a
+        # character or number element by element: "hello"=0cl is [0 0 1 1 0]
+        if ta is str and tb is not str and not lb and a:
+            la = True
+        elif tb is str and ta is not str and not la and b:
+            lb = True
         if la and lb:
             if len(a) != len(b):
                 raise err(op, "length error: lists of different lengths")
