@@ -38,7 +38,7 @@ def install_klong(session: nox.Session, *extra: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Every package's tests against the installed distributions."""
-    install_klong(session, "pytest", "setuptools>=70.1")
+    install_klong(session, "pytest", "pexpect", "setuptools>=70.1")  # pexpect: REPL pty tests
     session.run("pytest", *session.posargs, success_codes=[0, 5])
 
 
@@ -46,7 +46,7 @@ def tests(session: nox.Session) -> None:
 @nox.parametrize("package", PACKAGES)
 def pkg(session: nox.Session, package: str) -> None:
     """One package's tests."""
-    install_klong(session, "pytest", "setuptools>=70.1")
+    install_klong(session, "pytest", "pexpect", "setuptools>=70.1")  # pexpect: REPL pty tests
     session.run("pytest", f"packages/{package}/tests", *session.posargs, success_codes=[0, 5])
 
 

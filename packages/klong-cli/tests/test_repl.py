@@ -168,10 +168,13 @@ def test_history_persists_across_sessions(tmp_path: Path) -> None:
     assert "+hist::6*7" in saved and "+other::1" in saved
 
     child = start(tmp_path)
-    time.sleep(1.0)               # prompt_toolkit reads the history file in a thread
-    for _ in range(3):            # Up three times (past ]q and other::1): hist::6*7
-        child.send("\x1b[A")
-        time.sleep(0.3)
+    for _ in range(10):           # Up until the line shows (past ]q and other::1);
+        child.send("\x1b[A")      # prompt_toolkit reads the file in a thread
+        # the screen is redrawn by differences: only "6*7" is sure to be written
+        if child.expect([r"6\*7", pexpect.TIMEOUT], timeout=1) == 0:
+            break
+    else:
+        pytest.fail("the history of the first session was not offered")
     child.sendline("")
     child.expect("42")
     child.expect(PROMPT)
