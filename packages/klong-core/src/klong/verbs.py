@@ -156,17 +156,26 @@ class Verbs:
         if t0 is float:
             for v in xs:
                 if type(v) is not float:
-                    return xs
+                    return self._reals(xs)
             return self.B.asarray(xs, "f")
         if isinstance(x0, self.AT):
             AT, shape, kind = self.AT, x0.shape, self.B.kind(x0)
             for v in xs:
                 if not isinstance(v, AT) or v.shape != shape or self.B.kind(v) != kind:
-                    return xs
+                    return self._reals(xs) if not shape and kind == "f" else xs
             if len(shape) and shape[0] == 0:
                 return xs
             return self.B.stack(xs)
         return xs
+
+    def _reals(self, xs: list) -> Any:
+        """Reals mixing Python floats and 0-d arrays (which carry gradients) as
+        one vector, stacked so that the gradients flow; anything else as is."""
+        AT, B = self.AT, self.B
+        for v in xs:
+            if type(v) is not float and not (isinstance(v, AT) and v.ndim == 0 and B.kind(v) == "f"):
+                return xs
+        return B.stack([v if isinstance(v, AT) else B.asarray(v, "f") for v in xs])
 
     def like(self, template: Any, items: list) -> Any:
         """A list of ``items``, as a string when ``template`` is one and all are chars."""
@@ -231,9 +240,9 @@ class Verbs:
                     return self.B.all(a == b)
                 return self.B.all(self._feq(a, b))
             if isinstance(a, AT) and a.ndim == 0:
-                return self._match(self.B.scalar(a), b)
+                return self._match(self.B.tolist(a), b)  # tolist: scalar keeps gradients
             if isinstance(b, AT) and b.ndim == 0:
-                return self._match(a, self.B.scalar(b))
+                return self._match(a, self.B.tolist(b))
         if self.is_list(a) and self.is_list(b):
             if len(a) != len(b):
                 return False
@@ -253,6 +262,10 @@ class Verbs:
         """Klong's ordering: numbers by value, chars by code, strings and symbols
         lexicographically, lists elementwise."""
         a, b = self.num(a), self.num(b)
+        if isinstance(a, self.AT) and a.ndim == 0:  # one carrying a gradient: by its value
+            a = self.B.tolist(a)
+        if isinstance(b, self.AT) and b.ndim == 0:
+            b = self.B.tolist(b)
         ta, tb = type(a), type(b)
         if ta in NUMT and tb in NUMT:
             return (a > b) - (a < b)
