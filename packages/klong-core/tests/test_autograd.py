@@ -209,6 +209,8 @@ FLOW = [
     ("list of numbers", "{a::x*2;b::x*3;+/[1 2]*(a,b)}", S, lambda x: 8 + 0 * x),
     ("mixed list", "{a::x*2;+/+/(a,[[1.0 2.0]])}", S, lambda x: 4 + 0 * x),
     ("fold over a list", "{{x*y}/[1.0 2.0],x}", S, lambda x: 2 + 0 * x),
+    ("join reals", "{+/(x,1.0,x*x)^2}", S, lambda x: 2 * x + 4 * x**3),
+    ("grade a mixed list", '{r::(x*2),(x*1),"a",0.25;x*+/(<r)*!4}', S, lambda x: 7.0),
     ("printing inside", "{.d(\"\");x*x}", S, lambda x: 2 * x),
     ("formatting inside", "{($x);x*x}", S, lambda x: 2 * x),
     # the standard library's math module
@@ -280,6 +282,14 @@ SECOND = [
 @pytest.mark.parametrize("src,want", SECOND, ids=[s for s, _ in SECOND])
 def test_second_order(k, src, want) -> None:
     close(k, k(src), want, exact_rtol=1e-12)
+
+
+def test_matching_a_number_that_carries_a_gradient(k) -> None:
+    """~ against a plain number (a discontinuous test: exact backends see the
+    branch taken at the point, numeric ones the neighbourhood)."""
+    for src in ("{:[x~2.0;x*x;0]}:>2.0", "{:[2.0~x;x*x;0]}:>2.0", "{:[(x,1.0)~[2.0 1.0];x*x;0]}:>2.0"):
+        got = k(src)
+        assert got == (4.0 if exact(k) else 0.0)
 
 
 def test_numeric_inside_exact(k) -> None:
