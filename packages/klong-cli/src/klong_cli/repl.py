@@ -175,24 +175,31 @@ def repl(k: KlongInterpreter, load: str | None = None) -> int:
 
 def _plain_loop(session: Interaction, screen: _Screen) -> int:
     """Lines from standard input (no terminal): no editing, no colour; a
-    prompt only when a person types (stdin a terminal)."""
+    prompt only when a person types (stdin a terminal), and then on stderr so
+    that redirected output holds only results."""
     from klong.interaction import needs_more
 
     prompted = sys.stdin.isatty()
     pending = ""
     while True:
         try:
-            line = input((CONTINUATION if pending else PROMPT) if prompted else "")
+            if prompted:
+                sys.stderr.write(CONTINUATION if pending else PROMPT)
+                sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                raise EOFError
+            line = line.rstrip("\n")
         except EOFError:
             if prompted:
-                print()
+                sys.stderr.write("\n")
             if pending:  # the input ended inside a bracket: show that error
                 status = _step(session, pending, screen)
                 if status is not None:
                     return status
             return 0
         except KeyboardInterrupt:
-            print()
+            sys.stderr.write("\n")
             pending = ""
             continue
         pending = f"{pending}\n{line}" if pending else line
