@@ -311,3 +311,23 @@ def test_history_location_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert history_path() == tmp_path / "home" / ".local" / "share" / "klong" / "history"
+
+
+def test_output_redirected_from_a_terminal_holds_only_results(tmp_path: Path) -> None:
+    """``klong > file`` typed at a terminal: prompts on stderr, results in the file."""
+    out = tmp_path / "out.txt"
+    child = pexpect.spawn("/bin/sh", ["-c", f'"{sys.executable}" -m klong_cli > "{out}"'],
+                          cwd=str(tmp_path), env=environment(tmp_path), encoding="utf-8",
+                          timeout=60)
+    child.expect(PROMPT)
+    child.sendline("6*7")
+    child.expect(PROMPT)
+    child.sendline("[1")
+    child.expect(CONT)
+    child.sendline("2]")
+    child.expect(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert out.read_text() == "42\n[1 2]\n"
