@@ -383,6 +383,12 @@ def test_nilad_at_a_bare_name_is_the_gradient_itself(k) -> None:
     close(k, k("{[w];w::[1.0 2.0];loss::{+/w^2};loss:>w}()"), [2.0, 4.0])  # a local
 
 
+def test_names_inside_a_module_are_the_modules_variables(k) -> None:
+    k(".module(:m); w::2.0; loss::{w^2}; g::{loss:>[w]}; h::{loss:>w}; .module(0)")
+    close(k, k("g()"), [4.0])
+    close(k, k("h()"), 4.0)
+
+
 def test_nilads_through_adverbs(k) -> None:
     assert k("n::{1+2};n'[1 2 3]").tolist() == [3, 3, 3]
     with pytest.raises(KlongError):

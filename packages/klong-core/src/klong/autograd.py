@@ -328,10 +328,11 @@ def _need_fn(k: Any, op: str, f: Any) -> KFunction:
     return f
 
 
-def differentiate(k: Any, op: str, f: Any, point: Any, bare: str | None = None) -> Any:
+def differentiate(k: Any, op: str, f: Any, point: Any, bare: str | None = None,
+                  resolve: Callable[[str], str] | None = None) -> Any:
     """``f:>point``, ``point∇f`` or ``point∂f``; ``bare`` is the variable name the
     point was written as, if it was one (a nilad is differentiated with respect
-    to that global)."""
+    to that global); ``resolve`` maps a global's name to where it is stored."""
     f = _need_fn(k, op, f)
     numeric, jac = op == NABLA, op in (PARTIAL, ".jacobian")
     names, single = _names(point), isinstance(point, Symbol)
@@ -342,6 +343,8 @@ def differentiate(k: Any, op: str, f: Any, point: Any, bare: str | None = None) 
                              "or write the global's name (loss:>w)")
         names, single = [bare], True
     if names is not None:
+        if resolve is not None:
+            names = [resolve(n) for n in names]
         if jac:
             r = jacobians_wrt(k, f, names, op)
         else:
@@ -364,18 +367,38 @@ def _internal(op: str, e: Exception) -> KlongError:
     return KlongError(f"{op}: cannot differentiate: {type(e).__name__}: {e}")
 
 
+def _resolver(k: Any) -> Callable[[str], str] | None:
+    """Where a global named in a differentiation compiled now is stored: inside
+    an open module, the module's own variables live qualified (``w`m``), as
+    the compiler resolves the references to them; locals and others are plain."""
+    mod = k.module
+    if mod is None:
+        return None
+    local = set().union(*k.compiler.bound)
+    G = k.globals
+
+    def resolve(name: str) -> str:
+        if name in local or name.startswith("."):
+            return name
+        q = mod.qualify(name)
+        return q if q in G else name
+
+    return resolve
+
+
 def compile_grad(k: Any, op: str, left: Callable, right: Callable, lnode: Node, rnode: Node,
                  where: Callable) -> Callable[[], Any]:
     """The closure for ``f:>x`` / ``x∇f`` / ``x∂f``."""
     point_node = rnode if op == ":>" else lnode
     bare = point_node.name if isinstance(point_node, Var) else None
+    resolve = _resolver(k)
 
     def run() -> Any:
         b = right()
         a = left()
         f, point = (a, b) if op == ":>" else (b, a)
         try:
-            return differentiate(k, op, f, point, bare)
+            return differentiate(k, op, f, point, bare, resolve)
         except KlongError as e:  # errors inside f keep their own position
             raise where(e) from None
         except RecursionError:
