@@ -128,7 +128,7 @@ def _step(k: Any, x: float) -> float:
     return eps ** 0.2 * max(1.0, abs(x))
 
 
-def _difference(k: Any, g: Callable[[float], Any], h: float) -> Any:
+def _difference(g: Callable[[float], Any], h: float) -> Any:
     """(8 (g(h) - g(-h)) - (g(2h) - g(-2h))) / 12h, where g(d) evaluates at x+d."""
     return (8 * (g(h) - g(-h)) - (g(2 * h) - g(-2 * h))) / (12 * h)
 
@@ -156,13 +156,13 @@ def numeric_gradient(k: Any, fn: Callable[[Any], Any], x: Any, op: str = NABLA) 
         return num(_scalar_value(k, fn(p), op))
 
     if not k.verbs.isarr(x) or x.ndim == 0:
-        return num(_difference(k, lambda d: value(x + d), _step(k, _host(k, x))))
+        return num(_difference(lambda d: value(x + d), _step(k, _host(k, x))))
     flat = B.reshape(x, (-1,))
     out = []
     for i in range(flat.shape[0]):
         def g(d: float, i: int = i) -> Any:
             return value(B.reshape(_shifted(k, flat, i, d), tuple(x.shape)))
-        out.append(_difference(k, g, _step(k, _host(k, flat[i]))))
+        out.append(_difference(g, _step(k, _host(k, flat[i]))))
     return B.reshape(_as_vector(k, out), tuple(x.shape))
 
 
@@ -170,14 +170,14 @@ def numeric_jacobian(k: Any, fn: Callable[[Any], Any], x: Any) -> Any:
     """J[i;j] = d f_i / d x_j by central differences, as an m×n matrix."""
     B = k.backend
     if not k.verbs.isarr(x) or x.ndim == 0:
-        col = _difference(k, lambda d: _flat(k, fn(x + d)), _step(k, _host(k, x)))
+        col = _difference(lambda d: _flat(k, fn(x + d)), _step(k, _host(k, x)))
         return B.reshape(col, (-1, 1))
     flat = B.reshape(x, (-1,))
     cols = []
     for j in range(flat.shape[0]):
         def g(d: float, j: int = j) -> Any:
             return _flat(k, fn(B.reshape(_shifted(k, flat, j, d), tuple(x.shape))))
-        cols.append(_difference(k, g, _step(k, _host(k, flat[j]))))
+        cols.append(_difference(g, _step(k, _host(k, flat[j]))))
     return B.transpose(B.stack(cols))
 
 
