@@ -1,0 +1,238 @@
+"""The ``klong`` command line (shipped with klong-core, so that any backend
+installed next to core gives a working command; klong-cli adds the full REPL).
+
+``klong FILE [ARGS...]`` runs a program (ARGS become ``.a``); ``klong -e EXPR``
+prints the value of each expression; with neither, a terminal gets the REPL
+and piped input is run as a program. Errors print ``klong: error: ...`` on
+stderr and exit with status 1; ``KLONG_DEBUG=1`` adds the Python traceback.
+Imports stay lazy: ``--version`` and ``--list-backends`` never build a backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+import warnings
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, NoReturn, Sequence
+
+from klong import __version__
+
+if TYPE_CHECKING:
+    from klong import KlongInterpreter
+
+
+class _UsageError(Exception):
+    """A command line that cannot be run as given."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit with status 1 like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see klong --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="klong",
+        description="Run Klong programs on a NumPy, PyTorch or third-party backend.",
+        epilog="Environment: KLONG_BACKEND (default backend), KLONG_DEBUG=1 (tracebacks), "
+               "KLONG_STRICT_PLUGINS=1 (broken backend plugins are fatal).")
+    p.add_argument("file", nargs="?", metavar="FILE",
+                   help="program to run ('-' reads standard input)")
+    p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
+                   help="arguments for the program, available to it as .a "
+                        "(everything after FILE goes to the program)")
+    p.add_argument("-e", dest="exprs", action="append", default=[], metavar="EXPR",
+                   help="evaluate EXPR and print its value (repeatable, in order)")
+    p.add_argument("-l", dest="load", metavar="FILE", help="load FILE, then start the REPL")
+    p.add_argument("--backend", metavar="NAME",
+                   help="array backend (default: $KLONG_BACKEND, else numpy if installed)")
+    p.add_argument("--device", metavar="DEV",
+                   help="device: cpu, cuda, cuda:N, mps (default: the best available)")
+    p.add_argument("--precision", type=int, choices=(32, 64),
+                   help="bits of reals (default 64 where the device supports it)")
+    p.add_argument("--list-backends", action="store_true",
+                   help="list installed backends, their devices and status")
+    p.add_argument("--json", action="store_true", help="with --list-backends: print JSON")
+    p.add_argument("--version", action="store_true", help="print versions and exit")
+    return p
+
+
+def _version_text() -> str:
+    """Versions of core, the CLI and each installed backend, from metadata only."""
+    from importlib import metadata
+
+    from klong.plugins import GROUP
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    lines = [f"klong {__version__} (klong-core {version('klong-core')}, klong-cli {version('klong-cli')})"]
+    for ep in sorted(metadata.entry_points(group=GROUP), key=lambda e: e.name):
+        dist = getattr(ep, "dist", None)
+        label = f"{dist.metadata['Name']} {dist.version}" if dist is not None else ep.value
+        lines.append(f"backend {ep.name}: {label}")
+    return "\n".join(lines)
+
+
+def _list_backends(as_json: bool) -> int:
+    from klong.plugins import list_backends
+
+    rows = list_backends()
+    if as_json:
+        print(json.dumps([asdict(r) for r in rows], indent=2))
+        return 0
+    header = ["name", "distribution", "version", "devices", "float64", "autograd", "status"]
+    table = [[r.name, r.distribution, r.version, ", ".join(r.devices) or "-",
+              _yes_no(r.float64), _yes_no(r.autograd),
+              "ok" if r.status == "ok" else f"error: {r.error}"] for r in rows]
+    if sys.stdout.isatty() and _has("rich"):
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(*header, title="Klong backends")
+        for line in table:
+            t.add_row(*line, style=None if line[-1] == "ok" else "red")
+        Console().print(t)
+    else:
+        widths = [max(len(x) for x in col) for col in zip(header, *table)]
+        for line in [header, *table]:
+            print("  ".join(x.ljust(w) for x, w in zip(line, widths)).rstrip())
+    if not rows:
+        from klong.plugins import INSTALL_HINT
+
+        print(f"no backend is installed: {INSTALL_HINT}", file=sys.stderr)
+    notes = [f"{r.name}: {r.description}" for r in rows if r.description and r.status == "ok"]
+    if notes and not as_json:
+        print("\n".join(notes))
+    return 0
+
+
+def _has(module: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "-" if flag is None else ("yes" if flag else "no")
+
+
+def _interpreter(ns: argparse.Namespace) -> KlongInterpreter:
+    from klong import KlongInterpreter
+
+    return KlongInterpreter(backend=ns.backend, device=ns.device, precision=ns.precision)
+
+
+def _run(ns: argparse.Namespace) -> int:
+    if ns.version:
+        print(_version_text())
+        return 0
+    if ns.list_backends:
+        return _list_backends(ns.json)
+    if ns.json:
+        raise _UsageError("--json goes with --list-backends")
+    k = _interpreter(ns)
+    interactive = ns.file is None and not ns.exprs and bool(ns.load or sys.stdin.isatty())
+    if ns.load and not interactive:
+        k.run_file(ns.load, [])
+    if ns.file == "-" or (ns.file is None and not ns.exprs and not ns.load
+                          and not sys.stdin.isatty()):
+        k(sys.stdin.read())
+    elif ns.file is not None:
+        k.run_file(ns.file, list(ns.args))
+    for expr in ns.exprs:
+        print(k.show(k(expr)), flush=True)
+    if interactive:  # the REPL loads the file: an error there is shown, not fatal
+        if _has("klong_cli"):
+            from klong_cli.repl import repl
+
+            return repl(k, load=ns.load)
+        return _basic_repl(k, ns.load)
+    return 0
+
+
+def _basic_repl(k: KlongInterpreter, load: str | None) -> int:
+    """The REPL of a core-only install (no klong-cli): plain lines, no colours,
+    the same ``]`` commands. ``pip install klong-cli`` gives the full one."""
+    from klong.errors import KlongError, KlongExit
+    from klong.interaction import Interaction, needs_more
+
+    session = Interaction(k)
+    print(f"Klong {__version__}, backend: {k.backend.name} ({k.backend.device}); "
+          "]h for help, ]q to quit (pip install klong-cli for line editing and history)")
+    pending = [f"]l {load}"] if load else []
+    while True:
+        try:
+            text = pending.pop() if pending else input("        ")
+            while needs_more(text):
+                text += "\n" + input("        ")
+            if text.strip():
+                print(session.handle(text))
+        except (EOFError, KlongExit, SystemExit) as e:
+            code = getattr(e, "status", getattr(e, "code", 0))
+            return int(code) if isinstance(code, int) else 0
+        except KlongError as e:
+            print(e.render(), file=sys.stderr)
+        except KeyboardInterrupt:
+            print("\ninterrupted", file=sys.stderr)
+
+
+def _error(message: str) -> int:
+    print(f"klong: error: {message}", file=sys.stderr)
+    if os.environ.get("KLONG_DEBUG", "") not in ("", "0"):
+        traceback.print_exc()
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from klong.errors import KlongError, KlongExit
+    from klong.plugins import KlongSetupError
+
+    # numpy's floating-point warnings (1%0 on arrays gives inf) are not errors here
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+    try:
+        return _run(_parser().parse_args(argv))
+    except KlongExit as exc:
+        return _status(exc.status)
+    except KlongError as exc:
+        return _error(exc.render())
+    except (KlongSetupError, _UsageError) as exc:
+        return _error(str(exc))
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return _broken_pipe()
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _error(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal fault: no traceback unless asked for
+        return _error(f"internal error: {type(exc).__name__}: {exc} "
+                      "(run with KLONG_DEBUG=1 for a traceback)")
+
+
+def _status(status: Any) -> int:
+    try:
+        return int(status)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _broken_pipe() -> int:
+    """The reader went away (``klong ... | head``): leave quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    return 1
