@@ -222,6 +222,10 @@ class Backend:
         flat = self.reshape(a, (-1,))
         return self.reduce("min", flat), self.reduce("max", flat)
 
+    def synchronize(self) -> None:
+        """Wait until queued device work has finished (for timing); the
+        default, for synchronous libraries, does nothing."""
+
     def any(self, a: Array) -> bool:
         """Whether some element of ``a`` (any rank, boolean or numeric) is
         non-zero, as a Python bool. Default: :meth:`nonzero`."""

@@ -40,8 +40,17 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="klong",
         description="Run Klong programs on a NumPy, PyTorch or third-party backend.",
-        epilog="Environment: KLONG_BACKEND (default backend), KLONG_DEBUG=1 (tracebacks), "
-               "KLONG_STRICT_PLUGINS=1 (broken backend plugins are fatal).")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit status:\n"
+               "  0    the program ended, or called .x with a false value\n"
+               "  N    the program called .x(N) with an integer N (1 for other true values)\n"
+               "  1    a Klong error, a bad command line or an unusable backend/device\n"
+               "  130  interrupted by Ctrl-C\n"
+               "environment:\n"
+               "  KLONG_BACKEND         default backend (else numpy if installed)\n"
+               "  KLONGPATH             folders searched by .l (colon-separated)\n"
+               "  KLONG_DEBUG=1         show Python tracebacks of internal errors\n"
+               "  KLONG_STRICT_PLUGINS=1  a broken backend plugin is fatal")
     p.add_argument("file", nargs="?", metavar="FILE",
                    help="program to run ('-' reads standard input)")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",

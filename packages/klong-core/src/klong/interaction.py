@@ -341,7 +341,7 @@ class Interaction:
                 steps.append(k.compiler.compile(node, arg, None))
         except KlongError as e:
             raise e.locate(None, arg) from None
-        sync = getattr(k.backend, "synchronize", None)  # GPU work must finish to be timed
+        sync = k.backend.synchronize  # GPU work must finish to be timed
 
         def once() -> float:
             t0 = time.perf_counter()
@@ -352,8 +352,7 @@ class Interaction:
                 raise e.locate(None, arg) from None
             except RecursionError:
                 raise KlongError("recursion too deep (stack overflow)", None, arg) from None
-            if sync is not None:
-                sync()
+            sync()
             return time.perf_counter() - t0
 
         first = once()  # also warms caches; not counted when there are repeats

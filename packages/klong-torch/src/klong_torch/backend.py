@@ -274,6 +274,12 @@ class TorchBackend(Backend):
         lo, hi = torch.aminmax(a.detach())
         return lo.item(), hi.item()
 
+    def synchronize(self) -> None:
+        if self.device.startswith("cuda"):
+            torch.cuda.synchronize(self.device)
+        elif self.device.startswith("mps"):
+            torch.mps.synchronize()
+
     def any(self, a: torch.Tensor) -> bool:
         return bool(a.any())
 
