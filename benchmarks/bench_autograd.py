@@ -22,29 +22,17 @@ never asserts a speed. Standalone: ``python benchmarks/bench_autograd.py``.
 from __future__ import annotations
 
 import argparse
-import time
 from typing import Any, Callable
 
 from klong import KlongInterpreter, value_and_gradients
 from klong.plugins import list_backends
 
+from bench import best  # one timing rule for every benchmark
+
 SCALAR_SETUP = "w::10.0;loss::{w^2};lr::0.1"
 SCALAR_LOOP = "{{w::w-(lr*loss:>w)}}'!{n}"
 MSE_SETUP = "w::1.0;b::0.0;X::[1 2 3];Y::[3 5 7];loss::{(+/((w*X)+b-Y)^2)%3};lr::0.01"
 MSE_LOOP = "{{g::loss:>[w b];w::w-(lr*g@0);b::b-(lr*g@1)}}'!{n}"
-
-
-def _best(fn: Callable[[], Any], repeat: int, sync: Callable[[], None]) -> float:
-    """Best wall time of ``fn`` over ``repeat`` runs, after a warm-up run."""
-    fn()
-    sync()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def torch_scalar_loop(torch: Any, device: Any, dtype: Any, n: int) -> Callable[[], Any]:
@@ -126,8 +114,8 @@ def run_autograd(backends: list[str] | None = None, device: str | None = None,
              torch_mse_loop(torch, tdev, dtype, steps)),
         ]
         for label, klong_fn, torch_fn in cases:
-            t_k = _best(klong_fn, repeat, sync)
-            t_t = _best(torch_fn, repeat, sync)
+            t_k = best(klong_fn, repeat, sync)
+            t_t = best(torch_fn, repeat, sync)
             results[(name, label)] = (t_k, t_t)
             share = max(0.0, 1 - t_t / t_k)
             print(f"{label:<30} {steps / t_k:>14.0f} {steps / t_t:>14.0f} {t_k / t_t:>6.2f} "
