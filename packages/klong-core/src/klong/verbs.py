@@ -25,7 +25,6 @@ NUMT = (int, float)
 I64_MAX = 2**63 - 1
 I64_MIN = -(2**63)
 SAFE = 2**62  # below this, int64 arithmetic on two operands cannot overflow for + and -
-EPS = 2.220446049250313e-16
 REL_TOL = 1e-13  # "sufficiently similar" reals for = and ~
 MAX_LIST = 2**48  # no list can be longer (numpy would silently give an empty one)
 
