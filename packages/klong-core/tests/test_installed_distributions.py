@@ -190,3 +190,12 @@ def test_no_backend_installed_says_what_to_install(bare_env) -> None:
     assert listing(bare_env) == {}
     v = klong(bare_env, "--version")
     assert v.returncode == 0 and v.stdout.startswith("klong 0.1.0")
+
+
+def test_core_and_a_backend_alone_give_the_command(env_factory) -> None:
+    """No klong-cli installed: `klong` (from klong-core) runs programs and lists backends."""
+    bin_dir = env_factory("klong-core", "klong-numpy")
+    r = klong(bin_dir, "-e", "2*1+!5")
+    assert (r.returncode, r.stdout) == (0, "[2 4 6 8 10]\n"), r.stderr
+    r = klong(bin_dir, "--list-backends", "--json")
+    assert [row["name"] for row in json.loads(r.stdout)] == ["numpy"]

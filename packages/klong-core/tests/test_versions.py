@@ -23,9 +23,19 @@ def test_versions_agree(name: str) -> None:
     assert module.__version__ == klong.__version__
 
 
+def test_core_ships_the_klong_command() -> None:
+    """`pip install klong-core klong-torch` (even from local paths) gives `klong`:
+    the command is klong-core's; klong-cli only adds the full REPL."""
+    scripts = [ep for ep in metadata.distribution("klong-core").entry_points
+               if ep.group == "console_scripts"]
+    assert [(ep.name, ep.value) for ep in scripts] == [("klong", "klong.command:main")]
+    assert not [ep for ep in metadata.distribution("klong-cli").entry_points
+                if ep.group == "console_scripts"]  # one owner for bin/klong
+
+
 @pytest.mark.parametrize("name", ["klong-numpy", "klong-torch"])
-def test_backends_bring_the_klong_command(name: str) -> None:
-    """A backend depends on klong-cli, so installing it gives the `klong` command."""
+def test_backends_need_only_core(name: str) -> None:
+    """Nothing a local-path install could not find: a backend requires klong-core alone."""
     requires = [r.split(";")[0].replace(" ", "") for r in metadata.requires(name) or []]
-    assert any(r.startswith("klong-cli") for r in requires), requires
-    assert any(r.startswith("klong-core") for r in requires), requires
+    ours = [r for r in requires if r.startswith("klong")]
+    assert ours and all(r.startswith("klong-core") for r in ours), requires
