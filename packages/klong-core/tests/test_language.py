@@ -48,7 +48,7 @@ def test_unfinished_input_is_reported_as_incomplete(k: KlongInterpreter) -> None
 
 
 def test_deep_recursion_is_a_klong_error(k: KlongInterpreter) -> None:
-    assert k("{:[x=0;0;1+.f(x-1)]}(1000)") == 1000
+    assert k("{:[x=0;0;1+.f(x-1)]}(10000)") == 10000
     with pytest.raises(KlongError, match="recursion"):
         k("{:[x=0;0;1+.f(x-1)]}(1000000)")
 

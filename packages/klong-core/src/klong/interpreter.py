@@ -21,7 +21,7 @@ from .sysfns import IO, install
 from .values import Builtin, KDict, KFunction
 from .verbs import Verbs
 
-RECURSION_LIMIT = 20000
+RECURSION_LIMIT = 100_000  # Python frames; 3.11 keeps pure-Python calls off the C stack
 COMPILE_CACHE = 256  # programs (by their text) kept compiled for re-runs
 
 
