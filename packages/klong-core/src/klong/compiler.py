@@ -151,7 +151,12 @@ class Compiler:
     def c_Cond(self, node: Cond) -> Callable[[], Any]:
         p, t, o = self.c(node.pred), self.c(node.then), self.c(node.other)
         truth = self.verbs.truth
-        return lambda: t() if truth(p()) else o()
+        def cond() -> Any:
+            v = p()
+            if type(v) is int:  # comparisons give 0 or 1: skip the general truth test
+                return t() if v else o()
+            return t() if truth(v) else o()
+        return cond
 
     def c_Lam(self, node: Lam) -> Callable[[], Any]:
         params = PARAMS[:node.arity]
@@ -163,7 +168,10 @@ class Compiler:
             self.bound.pop()
         body = _sequence(stmts)
         lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
-        lam.call = _binder(self.G, lam, params, locals_, body)
+        # .f is bound only where something could read it (a reference, or text
+        # evaluated at run time); binding it costs every call of every function
+        binds_f = any(name in node.src for name in (".f", ".E", ".l"))
+        lam.call = _binder(self.G, lam, params, locals_, body, binds_f)
         return lambda: lam
 
     # -- application ---------------------------------------------------------
@@ -370,9 +378,22 @@ def _sequence(stmts: list[Callable[[], Any]]) -> Callable[[], Any]:
     return seq
 
 
-def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any]) -> Callable:
+def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any],
+            binds_f: bool = True) -> Callable:
     """The call of a lambda: bind arguments and locals dynamically, run, restore."""
     get = G.get
+    if not locals_ and len(params) == 1 and not binds_f:
+        def call_x(args: list) -> Any:
+            ox = get("x", MISSING)
+            G["x"] = args[0]
+            try:
+                return body()
+            finally:
+                if ox is MISSING:
+                    del G["x"]
+                else:
+                    G["x"] = ox
+        return call_x
     if not locals_ and len(params) == 1:
         def call1(args: list) -> Any:
             ox, of = get("x", MISSING), get(".f", MISSING)
@@ -390,14 +411,15 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
                 else:
                     G[".f"] = of
         return call1
-    names = params + locals_ + (".f",)
+    names = params + locals_ + ((".f",) if binds_f else ())
     def call(args: list) -> Any:
         saved = [get(n, MISSING) for n in names]
         for n in locals_:
             G[n] = UNDEFINED  # locals start out undefined
         for n, v in zip(params, args):
             G[n] = v
-        G[".f"] = lam
+        if binds_f:
+            G[".f"] = lam
         try:
             return body()
         finally:
