@@ -9,6 +9,7 @@ dictionary access, and ``::`` assigns to the innermost live binding.
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 from .errors import KlongError
@@ -19,7 +20,7 @@ from .values import UNDEFINED, KDict, KFunction, Lambda, Projection, Symbol
 MISSING = object()
 # integer-only shortcuts for the hottest dyads (exact: Python ints never wrap)
 SCALAR_FAST: dict[str, Callable[[int, int], int]] = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "+": operator.add, "-": operator.sub, "*": operator.mul,
     "<": lambda a, b: 1 if a < b else 0, ">": lambda a, b: 1 if a > b else 0,
     "=": lambda a, b: 1 if a == b else 0, "&": min, "|": max,
 }
@@ -298,6 +299,19 @@ class Compiler:
             if f is None:
                 raise where(KlongError(f"{op}: no dyadic form"))
             fast = SCALAR_FAST.get(op)
+            if fast is not None and isinstance(node.right, Const) and type(node.right.value) is int:
+                bc = node.right.value  # x-1, x<2: a constant integer on the right
+                def run_fast_const() -> Any:
+                    a = left()
+                    if type(a) is int:
+                        return fast(a, bc)
+                    try:
+                        return f(a, bc)
+                    except KlongError as e:
+                        raise where(e) from None
+                    except Exception as e:  # noqa: BLE001
+                        raise where(internal(e, op)) from None
+                return run_fast_const
             if fast is not None:
                 def run_fast() -> Any:
                     b = right()
