@@ -331,7 +331,9 @@ class Verbs:
         aa, ba = isinstance(a, AT), isinstance(b, AT)
         if (aa or ba) and (aa or ta is int or ta is float) and (ba or tb is int or tb is float):
             a, b = self.align(op, a, b)
-            return arr(a, b)
+            r = arr(a, b)
+            # numpy answers 0-d operands with its own scalar types: make them Klong numbers
+            return r if isinstance(r, AT) or type(r) in NUMT else r.item()
         la, lb = self.is_list(a), self.is_list(b)
         if la and lb:
             if len(a) != len(b):
@@ -1077,7 +1079,8 @@ class Verbs:
         return self.mklist(parts)
 
     def reshape(self, a: Any, b: Any) -> Any:
-        if type(a) is int and a == 0 or (isinstance(a, self.AT) and a.ndim == 0 and self.num(a) == 0):
+        if type(a) is int and a == 0 or (isinstance(a, self.AT) and a.ndim == 0 and self.num(a) == 0) \
+                or (type(a) is list and not a):  # 0:^x and []:^x leave x as it is
             return b
         shape = self.int_list(":^", a)
         if type(b) is str:
