@@ -333,7 +333,7 @@ class Verbs:
             a, b = self.align(op, a, b)
             r = arr(a, b)
             # numpy answers 0-d operands with its own scalar types: make them Klong numbers
-            return r if isinstance(r, AT) or type(r) in NUMT else r.item()
+            return r if isinstance(r, AT) or type(r) in (int, float, list) else r.item()
         la, lb = self.is_list(a), self.is_list(b)
         if la and lb:
             if len(a) != len(b):
