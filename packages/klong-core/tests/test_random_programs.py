@@ -1,0 +1,78 @@
+"""Random programs: whatever a program does, the interpreter answers with a
+value or a KlongError (never a Python exception), and every backend answers
+the same. The programs come from a small grammar with a fixed seed."""
+
+from __future__ import annotations
+
+import random
+import signal
+import warnings
+
+import pytest
+
+from klong import KlongError, KlongInterpreter
+from klong.plugins import list_backends
+
+ATOMS = ['1', '0', '-1', '2.5', '0ca', '"abc"', '""', '[]', ':foo', '[1 2 3]', '[1.5 2]',
+         '[[1 2] [3 4]]', '["a" "bc"]', '[1 [2 3] "x"]', ':{[1 2]}', '!3', '!0',
+         '9223372036854775807', '[0ca 0cb]', '[:a :b]', '[3 1 2]', '"hello"', '[1 2.0]', '[-2 5]']
+FUNCTIONS = ['{x}', '{x+1}', '{x,x}', '{#x}', '{x*2}', '{1}', '{x+y}', '{x,y}', '{y}', '{x|y}',
+             '{x~y}', '{x<y}', '{*x}']
+MONADS = ['+', '-', '*', '%', '&', '|', '<', '>', '=', '~', '$', '@', '#', ',', '^', '!', '?',
+          '_', ':#', ':_']
+DYADS = ['+', '-', '*', '%', '^', ':%', '!', '&', '|', '<', '>', '=', '~', ',', '#', '_', '?', '@',
+         ':@', ':=', ':-', ':_', ':#', ':^', ':+', '$', ':$']
+ADVERBS = ["'", '/', '\\', ":'", ':\\', ':/', ':~', ':*', '\\~', '\\*']
+COUNT = 1000
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs POSIX interval timers")
+
+
+def program(rng: random.Random, depth: int = 0) -> str:
+    r = rng.random()
+    if depth > 3 or r < 0.25:
+        return rng.choice(ATOMS)
+    adverb = rng.choice(ADVERBS) if rng.random() < 0.2 else ""
+    if r < 0.4:
+        return rng.choice(MONADS) + adverb + program(rng, depth + 1)
+    if r < 0.55:
+        return rng.choice(FUNCTIONS) + rng.choice(ADVERBS) + program(rng, depth + 1)
+    if r < 0.65:
+        return f"({program(rng, depth + 1)}){rng.choice(FUNCTIONS)}{rng.choice(ADVERBS)}{program(rng, depth + 1)}"
+    return f"({program(rng, depth + 1)}){rng.choice(DYADS)}{adverb}{program(rng, depth + 1)}"
+
+
+class Slow(Exception):
+    """A program that runs too long (e.g. a While that never ends): not judged."""
+
+
+def outcome(k: KlongInterpreter, src: str) -> str:
+    def stop(*_: object) -> None:
+        raise Slow()
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        return k.show(k(src))
+    except KlongError:
+        return "error"
+    except Slow:
+        return "slow"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_random_programs_fail_only_with_klong_errors_and_agree_across_backends() -> None:
+    names = [b.name for b in list_backends() if b.status == "ok"]
+    ks = [KlongInterpreter(backend=n) for n in names]
+    rng = random.Random(20261125)
+    disagreements = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy: 1%0 on arrays is inf
+        for _ in range(COUNT):
+            src = program(rng)
+            results = [outcome(k, src) for k in ks]  # a Python exception fails the test here
+            assert not any(":pyobj" in r for r in results), (src, results)
+            if "slow" not in results and len(set(results)) > 1:
+                disagreements.append((src, dict(zip(names, results))))
+    assert not disagreements, disagreements[:5]
