@@ -81,7 +81,7 @@ def needs_more(text: str) -> bool:
         return True  # an unterminated string or comment
     except KlongError:
         return False
-    return lx.depth > 0
+    return bool(lx.opened)
 
 
 def brief(k: Any, value: Any, max_items: int = MAX_ITEMS, max_chars: int = MAX_CHARS) -> str:

@@ -37,7 +37,7 @@ class Lexer:
     def __init__(self, src: str, pos: int = 0):
         self.src = src
         self.pos = pos
-        self.depth = 0  # open ( [ { :[ :{ -- newlines inside them are blanks
+        self.opened: list[Token] = []  # open ( [ { :[ :{ -- newlines inside them are blanks
 
     def error(self, msg: str, pos: int, incomplete: bool = False) -> KlongError:
         cls = KlongIncomplete if incomplete else KlongError
@@ -55,7 +55,7 @@ class Lexer:
             c = src[i]
             if c == "\n":
                 self.pos = i + 1
-                if self.depth == 0:
+                if not self.opened:
                     return Token(SEMI, "\n", i, i + 1)
                 continue
             if c == ":" and i + 1 < n and src[i + 1] == '"':
@@ -80,10 +80,10 @@ class Lexer:
         if c == ":":
             return self._shifted(i)
         if c in "([{":
-            self.depth += 1
-            return Token(c, c, i, i + 1)
+            return self._open(Token(c, c, i, i + 1))
         if c in ")]}":
-            self.depth = max(0, self.depth - 1)
+            if self.opened:
+                self.opened.pop()
             return Token(c, c, i, i + 1)
         if c == ";":
             return Token(SEMI, ";", i, i + 1)
@@ -105,14 +105,11 @@ class Lexer:
             raise self.error("lexical error: ':' at end of input", i)
         d = src[i + 1]
         if d == "[":
-            self.depth += 1
-            return Token(COND, ":[", i, i + 2)
+            return self._open(Token(COND, ":[", i, i + 2))
         if d == "{":
-            self.depth += 1
-            return Token(DICT, ":{", i, i + 2)
+            return self._open(Token(DICT, ":{", i, i + 2))
         if d == "(":  # compatibility form of application: f:(x)
-            self.depth += 1
-            return Token(LPAR, "(", i, i + 2)
+            return self._open(Token(LPAR, "(", i, i + 2))
         if d == "|":
             return Token(ELIF, ":|", i, i + 2)
         if d in SYM_START:
@@ -129,6 +126,10 @@ class Lexer:
         if d in OP_CHARS or d == ":":
             return Token(OP, ":" + d, i, i + 2)
         raise self.error(f"lexical error: cannot shift {d!r}", i)
+
+    def _open(self, tok: Token) -> Token:
+        self.opened.append(tok)
+        return tok
 
     def _string_end(self, i: int) -> int:
         """Offset just past the string that starts with the quote at ``i``."""

@@ -43,6 +43,10 @@ class Parser:
     def error(self, msg: str, tok: L.Token | None = None) -> KlongError:
         tok = tok or self.tok
         if tok.kind == L.END:
+            if self.lx.opened:  # point at what was left open, not at the end
+                o = self.lx.opened[-1]
+                return KlongIncomplete(f"syntax error: unexpected end of input: {o.value} is not closed",
+                                       o.pos, self.src)
             detail = "" if msg.startswith("unexpected") else f", {msg}"
             return KlongIncomplete(f"syntax error: unexpected end of input{detail}", tok.pos, self.src)
         return KlongError(f"syntax error: {msg}", tok.pos, self.src)
@@ -74,7 +78,7 @@ class Parser:
     def skip_to(self, pos: int) -> None:
         self.buf.clear()
         self.lx.pos = pos
-        self.lx.depth = 0
+        self.lx.opened.clear()
         self.tok = self._pull()
 
     @staticmethod
