@@ -37,10 +37,18 @@ def klong(backend: str, example: str, *args: str, cwd: Path) -> str:
 
 
 def after(out: str, label: str) -> str:
-    """The rest of the (first) line that starts with ``label``."""
-    for line in out.splitlines():
+    """What follows ``label`` at the start of a line: the rest of that line,
+    and the next lines too while a printed list is still open (Klong prints a
+    matrix one row a line)."""
+    lines = out.splitlines()
+    for i, line in enumerate(lines):
         if line.startswith(label):
-            return line[len(label):].strip()
+            text = line[len(label):].strip()
+            for more in lines[i + 1:]:
+                if text.count("[") <= text.count("]"):
+                    break
+                text += " " + more.strip()
+            return text
     raise AssertionError(f"no line starting {label!r} in:\n{out}")
 
 

@@ -174,7 +174,7 @@ def test_backend_listing_and_switching(tmp_path: Path) -> None:
     import torch
     assert isinstance(s.k.globals["a"], torch.Tensor)
     assert s.handle("f(a)") == "[0 10 20 30 40]"
-    assert s.handle("m") == "[[0 1 2] [3 4 5]]"
+    assert s.handle("m") == "[[0 1 2]\n [3 4 5]]"  # a matrix prints one row a line
     assert (s.handle("t"), s.handle("d?1")) == ('"text"', "[2 3]")
     assert s.handle("p(2)") == "3"
     assert s.handle("pr") == ":monad" and s.k.globals["pr"] is s.k.globals[".p"]
@@ -209,7 +209,7 @@ def test_brief_abbreviates_long_results(k: KlongInterpreter) -> None:
     mixed = brief(k, k('(!200),"a"'), max_items=3)
     assert mixed == "[0 1 2 ... (201 elements)]"
     matrix = brief(k, k("[500 500]:^!250000"), max_items=2)
-    assert matrix == "[[0 1 ... (500 elements)] [500 501 ... (500 elements)] ... (500 elements)]"
+    assert matrix == "[[0 1 ... (500 elements)]\n [500 501 ... (500 elements)] ... (500 elements)]"
     text = brief(k, k('1000#"ab"'), max_chars=10)
     assert text == '"ababababa ... (cut at 10 of 1002 characters)'
 

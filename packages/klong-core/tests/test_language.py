@@ -150,3 +150,25 @@ def test_two_backends_side_by_side() -> None:
 def test_strings_compare_whole_with_strings_and_by_element_with_characters(
         k: KlongInterpreter, src: str, expected: str) -> None:
     assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src, printed, one_line", [
+    ("[3 3]:^!9", "[[0 1 2]\n [3 4 5]\n [6 7 8]]", "[[0 1 2] [3 4 5] [6 7 8]]"),
+    ("[[[1 2] [3 4]] [[5 6] [7 8]]]", "[[[1 2]\n  [3 4]]\n [[5 6]\n  [7 8]]]",
+     "[[[1 2] [3 4]] [[5 6] [7 8]]]"),
+    ("[1 [2 3] 4]", "[1\n [2 3]\n 4]", "[1 [2 3] 4]"),
+    ('["a" "bc"]', '["a" "bc"]', '["a" "bc"]'),  # strings do not break a line
+    ("[[] []]", "[[] []]", "[[] []]"),
+    ("!5", "[0 1 2 3 4]", "[0 1 2 3 4]"),
+])
+def test_printed_layout_puts_nested_lists_one_per_line(
+        k: KlongInterpreter, src: str, printed: str, one_line: str) -> None:
+    value = k(src)
+    assert k.shower.layout(value) == printed  # the REPL, -e, .p, .d and .w
+    assert k.display(value) == printed
+    assert k.show(value) == one_line  # the canonical one-line form ($ of atoms, messages)
+
+
+def test_cli_and_print_use_the_layout(k: KlongInterpreter, capsys: pytest.CaptureFixture) -> None:
+    k(".p([[1 2] [3 4]])")
+    assert capsys.readouterr().out == "[[1 2]\n [3 4]]\n"

@@ -159,7 +159,7 @@ def _run(ns: argparse.Namespace) -> int:
     elif ns.file is not None:
         k.run_file(ns.file, list(ns.args))
     for expr in ns.exprs:
-        print(k.show(k(expr)), flush=True)
+        print(k.shower.layout(k(expr)), flush=True)
     if interactive:  # the REPL loads the file: an error there is shown, not fatal
         if _has("klong_cli"):
             from klong_cli.repl import repl

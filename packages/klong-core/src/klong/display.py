@@ -103,12 +103,49 @@ class Shower:
         return _nested(B.tolist(a), fmt)
 
     def display(self, x: Any) -> str:
+        """What ``.d`` and ``.p`` write: a top-level string or character raw,
+        anything else laid out as :meth:`layout` does."""
         t = type(x)
         if t is str:
             return x
         if t is Char:
             return x.c
-        return self.show(x)
+        return self.layout(x)
+
+    def layout(self, x: Any, indent: int = 0, limit: int | None = None) -> str:
+        """The printed form (REPL, ``-e``, ``.p``, ``.w``): like :meth:`show`,
+        but a list holding lists (strings aside) puts each element on a line
+        of its own, indented under the opening bracket, as Klong prints a
+        matrix. ``limit`` cuts lists after that many elements, with a marker."""
+        if isinstance(x, self.AT):
+            if x.ndim == 0:
+                return self.show(x)
+            n = x.shape[0]
+            head = x if limit is None or n <= limit else x[:limit]
+            more = _more(n, limit)
+            if x.ndim == 1:
+                return self._array(head)[:-1] + more + "]" if n else "[]"
+            items: list = list(head)
+        elif type(x) is list:
+            n = len(x)
+            items = x if limit is None or n <= limit else x[:limit]
+            more = _more(n, limit)
+            if not any(self._nested(e) for e in items):
+                return "[" + " ".join(self.show(e) for e in items) + more + "]"
+        else:
+            return self.show(x)
+        sep = "\n" + " " * (indent + 1)
+        return "[" + sep.join(self.layout(e, indent + 1, limit) for e in items) + more + "]"
+
+    def _nested(self, x: Any) -> bool:
+        """A non-empty list other than a string (it makes its parent multi-line)."""
+        if type(x) is list:
+            return bool(x)
+        return isinstance(x, self.AT) and x.ndim > 0 and x.shape[0] > 0
+
+
+def _more(n: int, limit: int | None) -> str:
+    return f" ... ({n} elements)" if limit is not None and n > limit else ""
 
 
 def _nested(xs: Any, fmt: Callable[[Any], str]) -> str:

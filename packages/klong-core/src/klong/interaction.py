@@ -85,36 +85,15 @@ def needs_more(text: str) -> bool:
 
 
 def brief(k: Any, value: Any, max_items: int = MAX_ITEMS, max_chars: int = MAX_CHARS) -> str:
-    """``k.show(value)``, abbreviated: lists longer than ``max_items`` show
-    their first elements and a marker such as ``... (1000000 elements)``, and
-    text longer than ``max_chars`` is cut with a marker. Only what is shown is
-    formatted, so a huge array costs no more than a small one."""
-    text = _brief(k, value, max_items)
+    """The value as Klong prints it (matrices one row a line), abbreviated:
+    lists longer than ``max_items`` show their first elements and a marker
+    such as ``... (1000000 elements)``, and text longer than ``max_chars`` is
+    cut with a marker. Only what is shown is formatted, so a huge array costs
+    no more than a small one."""
+    text = k.shower.layout(value, limit=max_items)
     if len(text) > max_chars:
         text = text[:max_chars] + f" ... (cut at {max_chars} of {len(text)} characters)"
     return text
-
-
-def _brief(k: Any, v: Any, limit: int) -> str:
-    arrays = k.backend.array_type
-    if isinstance(v, arrays) and v.ndim >= 1:
-        n = v.shape[0]
-        if n <= limit and math.prod(v.shape) <= limit * limit:
-            return k.show(v)
-        head = v[:limit]
-        if v.ndim == 1:
-            shown = k.show(head)[1:-1]
-        else:
-            shown = " ".join(_brief(k, row, limit) for row in head)
-        return f"[{shown}{_more(n, limit)}]"
-    if type(v) is list:
-        shown = " ".join(_brief(k, e, limit) for e in v[:limit])
-        return f"[{shown}{_more(len(v), limit)}]"
-    return k.show(v)
-
-
-def _more(n: int, limit: int) -> str:
-    return f" ... ({n} elements)" if n > limit else ""
 
 
 def _fmt_seconds(t: float) -> str:
