@@ -152,7 +152,8 @@ class KlongInterpreter:
         if not isinstance(f, KFunction):
             raise KlongError(f"cannot call {self.show(f)}: not a function")
         if f.arity != len(args) and not (isinstance(f, Builtin) and f.pass_list):
-            raise KlongError(f"arity error: {f.kind_name} called with {len(args)} argument"
+            who = f"{f.name}: " if isinstance(f, Builtin) else ""
+            raise KlongError(f"{who}arity error: {f.kind_name} called with {len(args)} argument"
                              f"{'' if len(args) == 1 else 's'}")
         return f.call(args)
 
