@@ -238,3 +238,12 @@ def test_shell_flushes_klong_output_first(tmp_path: Path) -> None:
     out = tmp_path / "o.txt"
     s.handle(f'c::.oc("{out}");.tc(c);.d("before");.tc(0)')
     assert s.handle(f"]! cat {out}") == "before"
+
+
+def test_channels_return_to_the_standard_ones_after_each_input(s: Interaction, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    s.handle(f'c::.oc("{out}");.tc(c);.p("to the file")')
+    assert s.k.io.to_ch is s.k.io.cout  # reset, as the manual says for interactive mode
+    assert not s.k.io.to_ch.closed_flag and not s.k.globals["c"].closed_flag  # nothing closed
+    s.handle(".cc(c)")
+    assert out.read_text() == "to the file\n"

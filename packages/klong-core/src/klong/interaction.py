@@ -142,8 +142,14 @@ class Interaction:
         return self.evaluate(text)
 
     def evaluate(self, source: str) -> str:
-        """Evaluate ``source``; bind ``it`` to its value; return it abbreviated."""
-        value = self.k.run(source)
+        """Evaluate ``source``; bind ``it`` to its value; return it abbreviated.
+        Afterwards the From and To Channels are .cin and .cout again (the
+        manual's rule for interactive mode; other channels stay open)."""
+        io = self.k.io
+        try:
+            value = self.k.run(source)
+        finally:
+            io.from_ch, io.to_ch = io.cin, io.cout
         self.k.globals["it"] = value
         return brief(self.k, value)
 
