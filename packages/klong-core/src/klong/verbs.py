@@ -537,8 +537,7 @@ class Verbs:
         return -a
 
     def reciprocal(self, a: Any) -> Any:
-        return self.divide(1, a) if not self.is_list(a) or isinstance(a, self.AT) \
-            else self.atomic1("%", lambda v: self.divide(1, v), None, a)
+        return self.divide(1, a)
 
     def floor(self, a: Any) -> Any:
         return self.atomic1("_", self._floor, self._arr_floor, a)
@@ -998,8 +997,9 @@ class Verbs:
         for i in idx:
             if not 0 <= i < n:
                 raise err(":=", f"range error: index {i} out of bounds (length {n})")
-        if isinstance(a, self.AT) and a.ndim == 1 and self._same_kind_num(a, self.num(v)) \
-                or (isinstance(a, self.AT) and a.ndim == 1 and self.B.kind(a) == "f" and type(self.num(v)) is int):
+        # in place of a copy when the new element has the array's own type; an
+        # integer put into a list of reals keeps being an integer (a mixed list)
+        if isinstance(a, self.AT) and a.ndim == 1 and self._same_kind_num(a, self.num(v)):
             r = self.B.copy(a)
             for i in idx:
                 r[i] = v
@@ -1016,7 +1016,7 @@ class Verbs:
             raise err(":=", "type error: a string is amended with characters or strings")
         s = list(a)
         for i in idx:
-            if not 0 <= i <= len(s) or (len(v) == 1 and i == len(s) and False):
+            if not 0 <= i <= len(s):  # i = #a appends
                 raise err(":=", f"range error: index {i} out of bounds (length {len(a)})")
             if i + len(v) > len(s):
                 s.extend([" "] * (i + len(v) - len(s)))
