@@ -549,8 +549,8 @@ ENTRIES: tuple[Help, ...] = (
     _h(".cols", "Columns", "variable", ".cols",
        "The width of the screen in characters (80 by default)."),
     _h(".e", "Epsilon", "variable", ".e",
-       "The smallest difference between 1.0 and the next larger real number\n"
-       "of the interpreter's real type."),
+       "The smallest difference between two real numbers from 0.1 up to 1\n"
+       "(2^-56 for double precision), so 1+.e is 1."),
     _h(".edit", "Editor", "variable", ".edit",
        "Kept for compatibility with the original Klong, where it switched its\n"
        "line editor on; this project's REPL always edits lines with\n"

@@ -393,9 +393,10 @@ def install(k: Any) -> None:
     G[".a"] = []
     G[".cin"], G[".cout"], G[".cerr"] = io.cin, io.cout, io.cerr
     G[".cols"] = 80
-    # real scalars are Python floats on every backend (float32 devices included),
-    # and ~ compares with a tolerance far above their epsilon: sq2~sq2+10*.e holds
-    G[".e"] = sys.float_info.epsilon
+    # the manual's definition: the smallest difference between two reals in
+    # [0.1, 1), so 1+.e is 1 (2**-56 for the doubles Python's reals are, on every
+    # backend); ~ compares with a tolerance far above it: sq2~sq2+10*.e holds
+    G[".e"] = 2.0**-56
     G[".edit"] = 0
     G[".fastpow"] = 0
     G[".h"] = Symbol("unix")
