@@ -41,7 +41,7 @@ def test_value_and_gradients_in_one_pass(k: KlongInterpreter) -> None:
 
 
 def test_amend_falls_back_to_numeric_differentiation(k: KlongInterpreter) -> None:
-    g = k("f::{+/x:=0,1};f:>[1.0 2.0 3.0]")
+    g = k("f::{+/x:=0.0,1};f:>[1.0 2.0 3.0]")  # a real into reals: written in place
     assert np.allclose(g, [1.0, 0.0, 1.0], atol=1e-6) and g.tolist() != [1.0, 0.0, 1.0]
 
 
