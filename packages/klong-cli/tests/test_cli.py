@@ -89,7 +89,7 @@ def test_list_backends() -> None:
 def test_program_file_with_arguments(tmp_path: Path) -> None:
     prog = tmp_path / "args.kg"
     prog.write_text('.p(.a)\n.p(#.a)\n')
-    assert ok(str(prog), "one", "-e", "--backend") == '["one" "-e" "--backend"]\n3\n'
+    assert ok(str(prog), "one", "-e", "--backend") == '[one -e --backend]\n3\n'  # .p shows strings raw
 
 
 def test_program_values_are_not_echoed_and_exit_status(tmp_path: Path) -> None:

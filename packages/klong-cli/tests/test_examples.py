@@ -177,7 +177,7 @@ scaled radius: 6.0
 gcd: 12
 hypot: 13.0
 json: {"name": "klong", "tags": ["array", "apl"]}
-back: :{["x" 1.5] ["ok" 1]}
+back: :{[x 1.5] [ok 1]}
 keywords: {"a": 2, "b": 1}
 """
 

@@ -197,7 +197,8 @@ def test_arguments_variable(k: KlongInterpreter, tmp_path: Path) -> None:
     prog = tmp_path / "args.kg"
     prog.write_text(".p(.a);.p(#.a)\n")
     r = klong_cli(str(prog), "one", "two words", "-e", cwd=tmp_path)
-    assert (r.returncode, r.stdout) == (0, '["one" "two words" "-e"]\n3\n'), r.stderr
+    assert (r.returncode, r.stdout) == (0, '[one two words -e]\n3\n'), r.stderr  # .p: strings raw
+    assert klong_cli("-e", ".w(.a)", str(prog), "x", cwd=tmp_path).stdout.endswith('["x"]["x"]\n')  # .w quotes
     assert klong_cli(str(prog), cwd=tmp_path).stdout == "[]\n0\n"
     assert k.show(k(".a")) == "[]"  # an interpreter not running a file has no arguments
 

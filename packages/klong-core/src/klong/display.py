@@ -103,20 +103,16 @@ class Shower:
         return _nested(B.tolist(a), fmt)
 
     def display(self, x: Any) -> str:
-        """What ``.d`` and ``.p`` write: a top-level string or character raw,
-        anything else laid out as :meth:`layout` does."""
-        t = type(x)
-        if t is str:
-            return x
-        if t is Char:
-            return x.c
-        return self.layout(x)
+        """What ``.d`` and ``.p`` write: laid out as :meth:`layout` does, with
+        strings and characters raw wherever they appear (``.w`` quotes them)."""
+        return self.layout(x, raw=True)
 
-    def layout(self, x: Any, indent: int = 0, limit: int | None = None) -> str:
+    def layout(self, x: Any, indent: int = 0, limit: int | None = None, raw: bool = False) -> str:
         """The printed form (REPL, ``-e``, ``.p``, ``.w``): like :meth:`show`,
         but a list holding lists (strings aside) puts each element on a line
         of its own, indented under the opening bracket, as Klong prints a
-        matrix. ``limit`` cuts lists after that many elements, with a marker."""
+        matrix. ``limit`` cuts lists after that many elements, with a marker;
+        ``raw`` writes strings and characters without quotes or ``0c``."""
         if isinstance(x, self.AT):
             if x.ndim == 0:
                 return self.show(x)
@@ -131,11 +127,20 @@ class Shower:
             items = x if limit is None or n <= limit else x[:limit]
             more = _more(n, limit)
             if not any(self._nested(e) for e in items):
-                return "[" + " ".join(self.show(e) for e in items) + more + "]"
+                return "[" + " ".join(self.layout(e, raw=raw) for e in items) + more + "]"
+        elif not raw:
+            return self.show(x)
+        elif type(x) is str:
+            return x
+        elif type(x) is Char:
+            return x.c
+        elif type(x) is KDict:
+            return ":{" + " ".join(f"[{self.layout(k, raw=True)} {self.layout(v, raw=True)}]"
+                                   for k, v in x.d.values()) + "}"
         else:
             return self.show(x)
         sep = "\n" + " " * (indent + 1)
-        return "[" + sep.join(self.layout(e, indent + 1, limit) for e in items) + more + "]"
+        return "[" + sep.join(self.layout(e, indent + 1, limit, raw) for e in items) + more + "]"
 
     def _nested(self, x: Any) -> bool:
         """A non-empty list other than a string (it makes its parent multi-line)."""
