@@ -3,9 +3,6 @@ CHANNELS and the channel functions), on every installed backend."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,21 +12,6 @@ from klong.errors import KlongError, KlongExit, KlongIncomplete
 
 MIXED = ('[1 -2 2.5 -0.125 1.0e+20 "say ""hi""" "" 0cx 0c" :sym [1 [2 "s" [:t]]] '
          '[[1 2] [3 4]] :{[1 2] ["k" [3 4]] [:s 0cz]} []]')
-
-
-def klong_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run the ``klong`` command as a separate process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLONG")}
-    return subprocess.run([sys.executable, "-m", "klong_cli", *args], cwd=cwd, input=stdin,
-                          stdin=None if stdin is not None else subprocess.DEVNULL,
-                          capture_output=True, text=True, env=env, timeout=120)
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run in an empty directory, so relative file names land in it."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 # -- writing and reading back ------------------------------------------------------
@@ -201,21 +183,21 @@ def test_wrong_direction_and_wrong_type(k: KlongInterpreter, here: Path) -> None
 
 # -- the standard streams and process exit (a real `klong` process) --------------------
 
-def test_reading_standard_input(tmp_path: Path) -> None:
+def test_reading_standard_input(tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "sum.kg"
     prog.write_text('n::.r();xs::.r();l::.rl();.p(n*+/xs);.p(l);.p(.r());.p(.mi())\n')
     r = klong_cli(str(prog), cwd=tmp_path, stdin='2 [1 2\n3]\n  the rest\n')
     assert (r.returncode, r.stdout, r.stderr) == (0, "12\n  the rest\n:eof\n0\n", "")
 
 
-def test_cat_copies_standard_input(tmp_path: Path) -> None:
+def test_cat_copies_standard_input(tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "cat.kg"
     prog.write_text("cat::{.mi{.p(x);.rl()}:~.rl()}\ncat()\n")
     r = klong_cli(str(prog), cwd=tmp_path, stdin="a\nb b\n\nc\n")
     assert (r.returncode, r.stdout) == (0, "a\nb b\n\nc\n")
 
 
-def test_exit_flushes_files_and_sets_the_status(tmp_path: Path) -> None:
+def test_exit_flushes_files_and_sets_the_status(tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "prog.kg"
     prog.write_text('.tc(.oc("result.txt"))\n{.p(x)}\'!1000\n.tc(.ac("log.txt"));.d("done")\n'
                     '.x(3)\n.p("never")\n')
@@ -227,7 +209,7 @@ def test_exit_flushes_files_and_sets_the_status(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("arg,status", [("0", 0), ("[]", 0), ('""', 0), ("1", 1), ("7", 7),
                                         (":failed", 1), ("1000", 1)])
-def test_exit_status(tmp_path: Path, arg: str, status: int) -> None:
+def test_exit_status(tmp_path: Path, arg: str, status: int, klong_cli) -> None:
     r = klong_cli("-e", f".x({arg})", cwd=tmp_path)
     assert (r.returncode, r.stdout, r.stderr) == (status, "", "")
 
@@ -240,7 +222,7 @@ def test_exit_in_process_raises_klong_exit(k: KlongInterpreter, here: Path) -> N
     assert (here / "f").read_text() == "written"
 
 
-def test_end_of_program_flushes_open_channels(tmp_path: Path) -> None:
+def test_end_of_program_flushes_open_channels(tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "prog.kg"
     prog.write_text('.tc(.oc("out.txt"));{.p(x)}\'!500\n')  # never closed, never flushed
     r = klong_cli(str(prog), cwd=tmp_path)
@@ -248,7 +230,7 @@ def test_end_of_program_flushes_open_channels(tmp_path: Path) -> None:
     assert (tmp_path / "out.txt").read_text().splitlines() == [str(i) for i in range(500)]
 
 
-def test_an_error_leaves_what_was_written_complete(tmp_path: Path) -> None:
+def test_an_error_leaves_what_was_written_complete(tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "prog.kg"
     prog.write_text('.tc(.oc("out.txt"));{.p(x)}\'!300\n1+:nonsense\n')
     r = klong_cli(str(prog), cwd=tmp_path)
@@ -257,7 +239,7 @@ def test_an_error_leaves_what_was_written_complete(tmp_path: Path) -> None:
     assert (tmp_path / "out.txt").read_text().splitlines() == [str(i) for i in range(300)]
 
 
-def test_expression_mode_flushes_at_exit(tmp_path: Path) -> None:
+def test_expression_mode_flushes_at_exit(tmp_path: Path, klong_cli) -> None:
     r = klong_cli("-e", '.tc(.oc("e.txt"));.d("from -e");0', cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "e.txt").read_text() == "from -e"

@@ -4,9 +4,6 @@ SEMANTICS : VARIABLES) other than channel I/O, on every installed backend."""
 from __future__ import annotations
 
 import math
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,20 +11,6 @@ import pytest
 
 from klong import KlongInterpreter
 from klong.errors import KlongError
-
-
-def klong_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KLONG")}
-    return subprocess.run([sys.executable, "-m", "klong_cli", *args], cwd=cwd, input=stdin,
-                          stdin=None if stdin is not None else subprocess.DEVNULL,
-                          capture_output=True, text=True, env=env, timeout=120)
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("KLONGPATH", raising=False)
-    return tmp_path
 
 
 # -- .E .rs ---------------------------------------------------------------------
@@ -80,7 +63,7 @@ def test_system_runs_through_the_shell_and_returns_the_status(k: KlongInterprete
     assert k('.sys("sleep 0.2; test -f answer")') == 0  # waited for the command
 
 
-def test_system_output_comes_after_earlier_output(tmp_path: Path) -> None:
+def test_system_output_comes_after_earlier_output(tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "p.kg"
     prog.write_text('.d("before ");.sys("echo from-shell");.p("after")\n')
     r = klong_cli(str(prog), cwd=tmp_path)
@@ -193,7 +176,7 @@ def test_comment_without_its_delimiter_skips_the_rest(k: KlongInterpreter) -> No
 
 # -- variables -------------------------------------------------------------------
 
-def test_arguments_variable(k: KlongInterpreter, tmp_path: Path) -> None:
+def test_arguments_variable(k: KlongInterpreter, tmp_path: Path, klong_cli) -> None:
     prog = tmp_path / "args.kg"
     prog.write_text(".p(.a);.p(#.a)\n")
     r = klong_cli(str(prog), "one", "two words", "-e", cwd=tmp_path)

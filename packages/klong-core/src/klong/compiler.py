@@ -40,6 +40,12 @@ class Module:
         return f"{name}`{self.name}"
 
 
+def failure(e: Exception, where: Callable[[KlongError], KlongError], what: str) -> KlongError:
+    """Any exception raised while running a node, as a Klong error at that node
+    (a Klong error keeps the more precise position it may already have)."""
+    return where(e if isinstance(e, KlongError) else internal(e, what))
+
+
 def internal(e: Exception, what: str) -> KlongError:
     """A Python failure inside an operator, as a Klong error."""
     if isinstance(e, RecursionError):
@@ -202,10 +208,8 @@ class Compiler:
                     if type(f) is Lambda and f.arity == 1:  # the common case, checked inline
                         return f.call(vals)
                     return apply(f, vals)
-                except KlongError as e:
-                    raise where(e) from None
-                except Exception as e:  # noqa: BLE001 - a Python failure becomes a Klong error
-                    raise where(internal(e, "call")) from None
+                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                    raise failure(e, where, "call") from None
             return call1
         def call() -> Any:
             f = fn()
@@ -214,10 +218,8 @@ class Compiler:
                 if type(f) is Lambda and f.arity == n:
                     return f.call(vals)
                 return apply(f, vals)
-            except KlongError as e:
-                raise where(e) from None
-            except Exception as e:  # noqa: BLE001 - a Python failure becomes a Klong error
-                raise where(internal(e, "call")) from None
+            except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                raise failure(e, where, "call") from None
         return call
 
     def verb(self, node: Node) -> Callable[[], tuple]:
@@ -266,10 +268,8 @@ class Compiler:
             def run() -> Any:
                 try:
                     return f(arg())
-                except KlongError as e:
-                    raise where(e) from None
-                except Exception as e:  # noqa: BLE001
-                    raise where(internal(e, op)) from None
+                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                    raise failure(e, where, op) from None
             return run
         verb = self.verb(node.verb)
         name = _verb_name(node.verb)
@@ -277,10 +277,8 @@ class Compiler:
             try:
                 m = verb()[0]
                 return m(arg())
-            except KlongError as e:
-                raise where(e) from None
-            except Exception as e:  # noqa: BLE001
-                raise where(internal(e, name)) from None
+            except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                raise failure(e, where, name) from None
         return run_verb
 
     def c_Dyad(self, node: Dyad) -> Callable[[], Any]:
@@ -307,10 +305,8 @@ class Compiler:
                         return fast(a, bc)
                     try:
                         return f(a, bc)
-                    except KlongError as e:
-                        raise where(e) from None
-                    except Exception as e:  # noqa: BLE001
-                        raise where(internal(e, op)) from None
+                    except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                        raise failure(e, where, op) from None
                 return run_fast_const
             if fast is not None:
                 def run_fast() -> Any:
@@ -320,20 +316,16 @@ class Compiler:
                         return fast(a, b)
                     try:
                         return f(a, b)
-                    except KlongError as e:
-                        raise where(e) from None
-                    except Exception as e:  # noqa: BLE001
-                        raise where(internal(e, op)) from None
+                    except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                        raise failure(e, where, op) from None
                 return run_fast
             def run() -> Any:
                 b = right()
                 a = left()
                 try:
                     return f(a, b)
-                except KlongError as e:
-                    raise where(e) from None
-                except Exception as e:  # noqa: BLE001
-                    raise where(internal(e, op)) from None
+                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                    raise failure(e, where, op) from None
             return run
         if isinstance(v, ExprVerb):
             ev = self.c(v.expr)
@@ -344,10 +336,8 @@ class Compiler:
                 f = ev()
                 try:
                     return apply(f, [a, b])
-                except KlongError as e:
-                    raise where(e) from None
-                except Exception as e:  # noqa: BLE001
-                    raise where(internal(e, "call")) from None
+                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                    raise failure(e, where, "call") from None
             return run_fn
         verb = self.verb(v)
         name = _verb_name(v)
@@ -356,10 +346,8 @@ class Compiler:
             a = left()
             try:
                 return verb()[1](a, b)
-            except KlongError as e:
-                raise where(e) from None
-            except Exception as e:  # noqa: BLE001
-                raise where(internal(e, name)) from None
+            except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                raise failure(e, where, name) from None
         return run_adv
 
 
