@@ -172,3 +172,9 @@ def test_printed_layout_puts_nested_lists_one_per_line(
 def test_cli_and_print_use_the_layout(k: KlongInterpreter, capsys: pytest.CaptureFixture) -> None:
     k(".p([[1 2] [3 4]])")
     assert capsys.readouterr().out == "[[1 2]\n [3 4]]\n"
+
+
+def test_integers_of_any_length_print_and_read_back(k: KlongInterpreter) -> None:
+    assert k("#$2^20000") == 6021  # beyond Python's default 4300-digit text limit
+    assert k(".rs($2^20000)=2^20000") == 1
+    assert k("1:$50000#\"9\"") == 10**50000 - 1

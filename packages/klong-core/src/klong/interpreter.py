@@ -57,6 +57,8 @@ class KlongInterpreter:
         self.globals["klong"] = self
         if sys.getrecursionlimit() < RECURSION_LIMIT:
             sys.setrecursionlimit(RECURSION_LIMIT)
+        if hasattr(sys, "set_int_max_str_digits"):  # Klong integers have no size limit, in text too
+            sys.set_int_max_str_digits(0)
 
     # -- running programs ----------------------------------------------------------
     def __call__(self, source: str) -> Any:
