@@ -134,3 +134,7 @@ def test_usage_errors_exit_1() -> None:
     assert "--precision" in fails("--precision", "16", "-e", "1")
     assert "unrecognized arguments" in fails("--bogus")
     assert "--json goes with --list-backends" in fails("--json")
+
+
+def test_expressions_may_start_with_a_minus() -> None:
+    assert ok("-e", "-1", "-e", "-[1 2]") == "-1\n[-1 -2]\n"

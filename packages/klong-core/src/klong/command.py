@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS",
                    help="arguments for the program, available to it as .a "
                         "(everything after FILE goes to the program)")
-    p.add_argument("-e", dest="exprs", action="append", default=[], metavar="EXPR",
+    p.add_argument("-e", "--eval", dest="exprs", action="append", default=[], metavar="EXPR",
                    help="evaluate EXPR and print its value (repeatable, in order)")
     p.add_argument("-l", dest="load", metavar="FILE", help="load FILE, then start the REPL")
     p.add_argument("--backend", metavar="NAME",
@@ -202,6 +202,30 @@ def _error(message: str) -> int:
     return 1
 
 
+_VALUED = {"--backend", "--device", "--precision", "-l"}
+
+
+def _bind_expressions(argv: Sequence[str]) -> list[str]:
+    """``-e EXPR`` as ``--eval=EXPR``, so that an expression starting with '-'
+    (``klong -e '-1'``) is not taken for an option. Stops at the program file:
+    what follows it belongs to the program."""
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok == "-e" and i + 1 < len(argv):
+            out.append("--eval=" + argv[i + 1])
+            i += 2
+        elif tok in _VALUED and i + 1 < len(argv):
+            out += [tok, argv[i + 1]]
+            i += 2
+        elif tok.startswith("-") and tok != "-":
+            out.append(tok)
+            i += 1
+        else:
+            return out + list(argv[i:])
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     from klong.errors import KlongError, KlongExit
@@ -210,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # numpy's floating-point warnings (1%0 on arrays gives inf) are not errors here
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     try:
-        return _run(_parser().parse_args(argv))
+        return _run(_parser().parse_args(_bind_expressions(sys.argv[1:] if argv is None else argv)))
     except KlongExit as exc:
         return _status(exc.status)
     except KlongError as exc:

@@ -52,6 +52,8 @@ def internal(e: Exception, what: str) -> KlongError:
         return KlongError("recursion too deep (stack overflow)")
     if isinstance(e, MemoryError):
         return KlongError(f"{what}: out of memory")
+    if isinstance(e, OverflowError):
+        return KlongError(f"{what}: overflow: a number too large for a real")
     return KlongError(f"{what}: {type(e).__name__}: {e}")
 
 

@@ -40,8 +40,10 @@ def fits64(n: int) -> bool:
 def real_eq(a: float, b: float) -> bool:
     if a == b:
         return True
-    d = abs(a - b)
-    return d <= REL_TOL * max(abs(a), abs(b))
+    try:
+        return abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+    except OverflowError:  # an integer beyond any real is unlike every real
+        return False
 
 
 def type_name(x: Any) -> str:
