@@ -384,7 +384,9 @@ def _sequence(stmts: list[Callable[[], Any]]) -> Callable[[], Any]:
 
 def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any],
             binds_f: bool = True) -> Callable:
-    """The call of a lambda: bind arguments and locals dynamically, run, restore."""
+    """The call of a lambda: bind arguments and locals dynamically, run, restore.
+    The two monad versions are the general ``call`` unrolled: every Klong call
+    of a one-argument function runs them, so they save the loops."""
     get = G.get
     if not locals_ and len(params) == 1 and not binds_f:
         def call_x(args: list) -> Any:

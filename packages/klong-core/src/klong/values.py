@@ -12,40 +12,43 @@ from __future__ import annotations
 from typing import Any, Callable
 
 
-class Symbol:
-    """An interned symbol: compare with ``is``."""
+class _Interned:
+    """One object per text (compare with ``is``): the text is kept in the
+    subclass's single slot, named by ``_attr``."""
+
+    __slots__ = ()
+    _attr: str
+    _table: dict
+
+    def __new__(cls, text: str):
+        obj = cls._table.get(text)
+        if obj is None:
+            obj = object.__new__(cls)
+            setattr(obj, cls._attr, text)
+            cls._table[text] = obj
+        return obj
+
+    def __reduce__(self):
+        return (type(self), (getattr(self, self._attr),))
+
+
+class Symbol(_Interned):
+    """An interned symbol."""
 
     __slots__ = ("name",)
+    _attr = "name"
     _table: dict[str, "Symbol"] = {}
-
-    def __new__(cls, name: str) -> "Symbol":
-        s = cls._table.get(name)
-        if s is None:
-            s = object.__new__(cls)
-            s.name = name
-            cls._table[name] = s
-        return s
 
     def __repr__(self) -> str:
         return ":" + self.name
 
-    def __reduce__(self):
-        return (Symbol, (self.name,))
 
-
-class Char:
+class Char(_Interned):
     """An interned character."""
 
     __slots__ = ("c",)
+    _attr = "c"
     _table: dict[str, "Char"] = {}
-
-    def __new__(cls, c: str) -> "Char":
-        ch = cls._table.get(c)
-        if ch is None:
-            ch = object.__new__(cls)
-            ch.c = c
-            cls._table[c] = ch
-        return ch
 
     def __repr__(self) -> str:
         return "0c" + self.c
