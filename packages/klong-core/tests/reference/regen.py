@@ -1,0 +1,64 @@
+"""Regenerate the reference tests' expected outputs with the reference
+interpreter kg (``nox -s reference`` runs this after building kg).
+
+    python regen.py [--kg PATH] [programs] [tables] [random]
+
+Without a part named, all three. Every kg run reads /dev/null, is limited
+to 8 GB of memory and a few seconds, and gets the reference library as KLONGPATH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+from pathlib import Path
+
+import kgref
+
+LIMIT_BYTES = 8_000_000 * 1024
+TIMEOUT_S = 10
+
+
+def _limit() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+
+def run_kg(kg: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """kg with ARGS in CWD: stdin /dev/null, bounded memory and time."""
+    env = {**os.environ, "KLONGPATH": str(kgref.reference_lib())}
+    try:
+        return subprocess.run([kg, "-n", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=TIMEOUT_S, preexec_fn=_limit)
+    except subprocess.TimeoutExpired as e:
+        return subprocess.CompletedProcess(e.cmd, -9, e.stdout or b"", b"timeout")
+
+
+def regen_programs(kg: str) -> None:
+    """NAME.out beside each programs/**/NAME.kg: kg's stdout, run in NAME's folder
+    (as ``./NAME.kg``: kg looks for a program only on KLONGPATH otherwise)."""
+    for path in sorted(kgref.PROGRAMS.rglob("*.kg")):
+        done = run_kg(kg, [f"./{path.name}"], path.parent)
+        path.with_suffix(".out").write_bytes(done.stdout)
+        name = path.relative_to(kgref.PROGRAMS)
+        why = done.stderr.decode(errors="replace").strip()
+        print(name if done.returncode == 0 else f"{name}: exit {done.returncode}: {why}")
+
+
+PARTS = {"programs": regen_programs}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kg", default=os.path.expanduser("~/.cache/klong-ref/kg"), help="kg's path")
+    ap.add_argument("parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)} (default: all)")
+    ns = ap.parse_args()
+    for part in ns.parts or PARTS:
+        if part not in PARTS:
+            ap.error(f"unknown part {part!r}")
+        PARTS[part](ns.kg)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+"""Program files run by our ``klong`` print exactly what the reference
+interpreter printed: every ``reference/programs/**/NAME.kg`` with a sibling
+``NAME.out`` (kg's stdout, see reference/README.md), on every installed
+backend, with the reference library as KLONGPATH and the file's folder as
+the working directory. The command runs in-process (one start-up per
+backend), reading an empty standard input as kg did from /dev/null."""
+
+from __future__ import annotations
+
+import io
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+from klong.command import main
+
+sys.path.insert(0, str(Path(__file__).parent / "reference"))
+import kgref  # noqa: E402
+
+PROGRAMS = kgref.program_files()
+
+
+def run_klong(path: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """Our ``klong --backend BACKEND NAME.kg </dev/null`` in NAME's folder: its stdout."""
+    monkeypatch.setenv("KLONGPATH", str(kgref.reference_lib()))
+    monkeypatch.chdir(path.parent)
+    out = io.BytesIO()
+    stdout = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        main(["--backend", backend, path.name])
+    stdout.flush()
+    return out.getvalue()
+
+
+def test_reference_library_is_there() -> None:
+    assert kgref.reference_lib().joinpath("nstat.kg").is_file()
+
+
+def test_there_are_programs() -> None:
+    assert PROGRAMS, f"no programs with .out files under {kgref.PROGRAMS}"
+
+
+@pytest.mark.parametrize("path", PROGRAMS, ids=[str(p.relative_to(kgref.PROGRAMS)) for p in PROGRAMS])
+def test_program_prints_what_kg_prints(path: Path, backend_name: str,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    want = path.with_suffix(".out").read_bytes()
+    got = run_klong(path, backend_name, monkeypatch)
+    assert got.decode("utf-8", "replace") == want.decode("utf-8", "replace")
+    assert got == want
