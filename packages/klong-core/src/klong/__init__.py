@@ -8,8 +8,9 @@ array([ 2,  4,  6,  8, 10])
 
 from .errors import KlongError
 from .interpreter import KlongInterpreter
+from .limits import LimitError, Limits
 from .autograd import value_and_gradients
 
 __version__ = "0.1.0"
 
-__all__ = ["KlongInterpreter", "KlongError", "value_and_gradients", "__version__"]
+__all__ = ["KlongInterpreter", "KlongError", "Limits", "LimitError", "value_and_gradients", "__version__"]

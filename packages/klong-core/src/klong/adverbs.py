@@ -24,6 +24,7 @@ class Adverbs:
 
     def __init__(self, verbs: Any):
         self.v = verbs
+        self.tick = verbs.k.guard.tick  # every unbounded loop below counts its steps
         self.monadic: dict[str, Callable] = {
             "'": self.each, "/": self.over, "\\": self.scan, ":'": self.each_pair,
             ":~": self.converge, "\\~": self.scan_converge,
@@ -169,7 +170,9 @@ class Adverbs:
     def converge(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
         match = self.v._match
         first = prev = a
+        tick = self.tick
         while True:
+            tick()
             nxt = m(prev)
             if match(nxt, prev) or match(nxt, first):
                 return nxt
@@ -179,7 +182,9 @@ class Adverbs:
         match = self.v._match
         out = [a]
         prev = a
+        tick = self.tick
         while True:
+            tick()
             nxt = m(prev)
             if match(nxt, prev) or match(nxt, a):
                 return self.v.mklist(out)
@@ -193,27 +198,33 @@ class Adverbs:
         return lambda x: truth(k.apply_adverb(a, [x]))
 
     def while_(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
-        pred = self._pred(a)
+        pred, tick = self._pred(a), self.tick
         while pred(b):
+            tick()
             b = m(b)
         return b
 
     def scan_while(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
-        pred = self._pred(a)
+        pred, tick = self._pred(a), self.tick
         out = []
         while pred(b):
+            tick()
             out.append(b)
             b = m(b)
         return self.v.mklist(out)
 
     def iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        tick = self.tick
         for _ in range(self._count(a)):
+            tick()
             b = m(b)
         return b
 
     def scan_iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
         out = [b]
+        tick = self.tick
         for _ in range(self._count(a)):
+            tick()
             b = m(b)
             out.append(b)
         return self.v.mklist(out)

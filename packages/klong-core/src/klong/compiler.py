@@ -175,7 +175,7 @@ class Compiler:
             stmts = [self.c(s) for s in node.body]
         finally:
             self.bound.pop()
-        body = _sequence(stmts)
+        body = _counted(_sequence(stmts), self.k.guard)
         lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
         # .f is bound only where something could read it (a reference, or text
         # evaluated at run time); binding it costs every call of every function
@@ -380,6 +380,16 @@ def _sequence(stmts: list[Callable[[], Any]]) -> Callable[[], Any]:
             s()
         return last()
     return seq
+
+
+def _counted(body: Callable[[], Any], guard: Any) -> Callable[[], Any]:
+    """A function body that counts one step per call (limits and interrupts)."""
+    def run() -> Any:
+        guard.countdown -= 1
+        if guard.countdown <= 0:
+            guard.check()
+        return body()
+    return run
 
 
 def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any],

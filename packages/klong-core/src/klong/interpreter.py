@@ -15,6 +15,7 @@ from .display import Shower
 from .errors import KlongError
 from .interop import install as install_interop
 from .interop import python_function, to_klong, to_python  # noqa: F401 - python_function is public here too
+from .limits import Guard, Limits
 from .nodes import DictLit
 from .parser import Parser
 from .sysfns import IO, install
@@ -32,6 +33,10 @@ def _make_backend(backend: Any, device: str | None, precision: int | None) -> Ba
     return load_backend(backend, device=device, precision=precision)
 
 
+def _limits(limits: Limits | dict | None) -> Limits | None:
+    return Limits(**limits) if isinstance(limits, dict) else limits
+
+
 class KlongInterpreter:
     """A Klong interpreter on one backend.
 
@@ -40,8 +45,10 @@ class KlongInterpreter:
     55
     """
 
-    def __init__(self, backend: Any = None, device: str | None = None, precision: int | None = None):
+    def __init__(self, backend: Any = None, device: str | None = None, precision: int | None = None,
+                 limits: Limits | dict | None = None):
         self.backend: Backend = _make_backend(backend, device, precision)
+        self.guard = Guard(_limits(limits))
         self.globals: dict[str, Any] = {}
         self.module: Module | None = None
         self.verbs = Verbs(self)
@@ -61,11 +68,24 @@ class KlongInterpreter:
             sys.set_int_max_str_digits(0)
 
     # -- running programs ----------------------------------------------------------
-    def __call__(self, source: str) -> Any:
-        """Run ``source`` and return the value of its last expression."""
-        return self.run(source)
+    def __call__(self, source: str, limits: Limits | dict | None = None) -> Any:
+        """Run ``source`` and return the value of its last expression; ``limits``
+        replace the interpreter's own for this call."""
+        return self.run(source, limits=limits)
 
-    def run(self, source: str, origin: str | None = None) -> Any:
+    def interrupt(self) -> None:
+        """Stop the running evaluation at its next check with an "interrupted"
+        Klong error; safe to call from any thread."""
+        self.guard.interrupt()
+
+    def run(self, source: str, origin: str | None = None, limits: Limits | dict | None = None) -> Any:
+        self.guard.enter(_limits(limits))
+        try:
+            return self._run(source, origin)
+        finally:
+            self.guard.leave()
+
+    def _run(self, source: str, origin: str | None) -> Any:
         cached = self._compiled.get(source) if origin is None and self.module is None else None
         if cached is not None:  # the same text again (a loop in Python): skip parse and compile
             return self._run_compiled(cached, source)

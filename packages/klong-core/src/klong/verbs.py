@@ -82,6 +82,7 @@ class Verbs:
         self.k = interp
         B = self.B = interp.backend
         self.AT = B.array_type
+        self.alloc = interp.guard.alloc  # refuses, in advance, what will not fit
         self._extents: dict[int, tuple] = {}
         self.monads: dict[str, Callable] = {
             "+": self.transpose, "-": self.negate, "*": self.first, "%": self.reciprocal,
@@ -499,7 +500,12 @@ class Verbs:
             raise err(op, "type error: integers expected")
 
     def power(self, a: Any, b: Any) -> Any:
-        return self.atomic2("^", _pow, self._arr_pow, a, b)
+        return self.atomic2("^", self._pow, self._arr_pow, a, b)
+
+    def _pow(self, a: Any, b: Any) -> Any:
+        if type(a) is int and type(b) is int and b > 64 and abs(a) > 1:
+            self.alloc("^", b * (abs(a).bit_length() - 1) // 8, 1)  # the result's bytes, at least
+        return _pow(a, b)
 
     def _arr_pow(self, a: Any, b: Any) -> Any:
         B = self.B
@@ -695,6 +701,7 @@ class Verbs:
             raise err("!", f"limit error: {n} elements will not fit in memory")
         if not n:
             return []
+        self.alloc("!", n)
         r = self.B.arange(n)
         self.remember(r, (0, n - 1))
         return r
@@ -741,15 +748,18 @@ class Verbs:
                 return []
             if B.any(a < 0):
                 raise err("&", "domain error: negative count")
+            self.alloc("&", self.int_arg("&", B.reduce("sum", a)))
             r = B.repeat(B.arange(a.shape[0]), a)
             return r if r.shape[0] else []
         if self.is_list(a):
             counts = self.int_list("&", a)
+            self.alloc("&", sum(c for c in counts if c > 0))
             out = [i for i, c in enumerate(counts) for _ in range(c)]
             return self.mklist(out)
         if type(a) is list:
             return []
         n = self.int_arg("&", a)
+        self.alloc("&", n)
         return self.mklist([0] * n)
 
     def grade_up(self, a: Any) -> Any:
@@ -816,6 +826,7 @@ class Verbs:
         ta, tb = type(a), type(b)
         if ta is str:
             if tb is str:
+                self.alloc(",", len(a) + len(b), 1)
                 return a + b
             if tb is Char:
                 return a + b.c
@@ -831,6 +842,7 @@ class Verbs:
         AT = self.AT
         aa, ba = isinstance(a, AT) and a.ndim > 0, isinstance(b, AT) and b.ndim > 0
         B = self.B
+        self.alloc(",", self._count(a) + self._count(b))
         if aa and ba and a.shape[1:] == b.shape[1:] and B.kind(a) == B.kind(b):
             return B.concat([a, b])
         la, lb = ta is list or aa, tb is list or ba
@@ -845,6 +857,12 @@ class Verbs:
         if lb:
             return self.mklist([a] + self.elems(b))
         return self.mklist([a, b])
+
+    def _count(self, x: Any) -> int:
+        """How many items (array elements at every depth, else list slots) x holds."""
+        if isinstance(x, self.AT):
+            return math.prod(tuple(x.shape))
+        return len(x) if type(x) is list or type(x) is str else 1
 
     def _same_kind_num(self, arr: Any, v: Any) -> bool:
         t = type(v)
@@ -866,7 +884,9 @@ class Verbs:
         if type(b) is str:
             if not b:
                 return ""
-            return "".join(self._take_idx(n, len(b), b))
+            self.alloc("#", 2 * abs(n), 1)
+            start, reps = self._tiling(n, len(b))
+            return (b * reps)[start:start + abs(n)]
         if not self.is_list(b):
             b = self.mklist([b])
             if type(b) is not list and not isinstance(b, self.AT):
@@ -880,15 +900,22 @@ class Verbs:
             if -L <= n < 0:
                 return b[L + n:]
             B = self.B
+            if L == 1 and b.ndim == 1:  # n#atom: no index vector as large as the result
+                self.alloc("#", abs(n))
+                return B.repeat(b, B.asarray([abs(n)], "i"))
+            self.alloc("#", abs(n) * (1 + self._count(b) // L))  # the indices, then the result
             idx = B.arange(abs(n)) % L if n > 0 else (B.arange(abs(n)) - abs(n)) % L
             return b[idx]
-        return self.mklist(self._take_idx(n, L, b))
+        self.alloc("#", abs(n))
+        start, reps = self._tiling(n, L)
+        return self.mklist((b * reps)[start:start + abs(n)])
 
     @staticmethod
-    def _take_idx(n: int, L: int, seq: Any) -> list:
-        if n >= 0:
-            return [seq[i % L] for i in range(n)]
-        return [seq[(i - (-n)) % L] for i in range(-n)]
+    def _tiling(n: int, L: int) -> tuple[int, int]:
+        """n#x of a list of length L as a slice of x repeated: (start, repetitions).
+        A negative n takes from the end: the slice ends where a copy of x ends."""
+        start = 0 if n >= 0 else n % L
+        return start, -(-(start + abs(n)) // L)
 
     def drop(self, a: Any, b: Any) -> Any:
         if type(b) is KDict:
@@ -1104,6 +1131,7 @@ class Verbs:
         if any(s < 0 for s in shape):
             raise err(":^", "domain error: negative dimension")
         total = math.prod(shape)
+        self.alloc(":^", total * (self._count(src) // n))
         B = self.B
         if isinstance(src, self.AT):
             idx = B.arange(total) % n if total != n else None
@@ -1152,6 +1180,7 @@ class Verbs:
                 return f"{float(v):{w + 1 + f}.{f}f}"
             s = v if type(v) is str else (v.c if type(v) is Char else self.k.show(v))
             w = int(a)
+            self.alloc("$", abs(w), 1)
             return s.ljust(w) if w >= 0 else s.rjust(-w)
         if type(a) not in NUMT:
             raise err("$", "type error: the width must be a number")

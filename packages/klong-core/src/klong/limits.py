@@ -1,0 +1,177 @@
+"""Bounded, interruptible evaluation.
+
+An interpreter owns one ``Guard``. The evaluator calls ``tick()`` once per
+loop iteration of an adverb and once per function call, and ``alloc()``
+before building anything whose size it knows in advance (``!n``, ``n#x``,
+``s:^x``, joins, ...). Every ``CHECK_EVERY`` ticks, ``check()`` looks at the
+clock, the step count, the process's memory and the interrupt flag. The
+checks are cooperative: nothing is raised into the middle of a library call,
+so a stopped evaluation leaves the interpreter as usable as a Klong error does.
+
+Even without limits, one allocation larger than the machine's memory fails at
+once, with a Klong error, instead of waking the kernel's out-of-memory killer.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from .errors import KlongError
+
+CHECK_EVERY = 1024  # ticks between looks at the clock, the memory and the flag
+SMALL = 1 << 20  # allocations below this many bytes are not checked one by one
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Budgets for one evaluation (a call of the interpreter); None: no limit.
+
+    ``timeout``: seconds of wall-clock time; ``steps``: loop iterations and
+    function calls (deterministic, unlike time); ``memory``: bytes the
+    evaluation may add to the process (one allocation, and the growth of the
+    process's resident memory)."""
+
+    timeout: float | None = None
+    steps: int | None = None
+    memory: int | None = None
+
+
+class LimitError(KlongError):
+    """An evaluation stopped by a limit or an interrupt; ``limit`` names which
+    ("timeout", "steps", "memory" or "interrupt")."""
+
+    def __init__(self, limit: str, message: str):
+        super().__init__(message)
+        self.limit = limit
+
+
+def size_text(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1024 or unit == "PB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"  # pragma: no cover
+
+
+def _page_size() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return 4096
+
+
+PAGE = _page_size()
+
+
+def resident_bytes() -> int | None:
+    """The process's resident memory (Linux), else None."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def machine_bytes() -> int:
+    """The most memory one allocation could ever get: the machine's physical
+    memory, or less under an address-space limit (``ulimit -v``)."""
+    total = 1 << 62
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * PAGE
+    except (AttributeError, ValueError, OSError):
+        pass
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            total = min(total, soft)
+    except (ImportError, OSError, ValueError):
+        pass
+    return total
+
+
+MACHINE = machine_bytes()
+
+
+class Guard:
+    """The budgets of the evaluation running now, counted down cooperatively."""
+
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.active = self.limits
+        self.depth = 0  # nested runs (.E, loading, Python calling back) share one budget
+        self.countdown = CHECK_EVERY
+        self._chunk = CHECK_EVERY
+        self._steps = 0
+        self._deadline: float | None = None
+        self._base_rss: int | None = None
+        self._interrupted = False
+
+    # -- an evaluation ---------------------------------------------------------
+    def enter(self, limits: Limits | None = None) -> None:
+        self.depth += 1
+        if self.depth > 1:
+            return
+        lim = self.active = limits or self.limits
+        self._interrupted = False
+        self._steps = 0
+        self._deadline = None if lim.timeout is None else time.monotonic() + lim.timeout
+        self._base_rss = resident_bytes() if lim.memory is not None else None
+        self._rearm()
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    def interrupt(self) -> None:
+        """Stop the running evaluation at its next check (safe from any thread)."""
+        self._interrupted = True
+        self.countdown = 0
+
+    # -- the checks ----------------------------------------------------------------
+    def tick(self) -> None:
+        self.countdown -= 1
+        if self.countdown <= 0:
+            self.check()
+
+    def check(self) -> None:
+        self._steps += self._chunk - self.countdown
+        lim = self.active
+        if self._interrupted:
+            self._interrupted = False
+            raise LimitError("interrupt", "interrupted")
+        if lim.steps is not None and self._steps >= lim.steps:
+            raise LimitError("steps", f"step limit ({lim.steps} steps) exceeded")
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise LimitError("timeout", f"time limit ({lim.timeout:g} s) exceeded")
+        if self._base_rss is not None:
+            used = (resident_bytes() or 0) - self._base_rss
+            if used > lim.memory:
+                raise LimitError("memory", f"memory limit ({size_text(lim.memory)}) exceeded: "
+                                           f"the evaluation grew by {size_text(used)}")
+        self._rearm()
+
+    def _rearm(self) -> None:
+        chunk = CHECK_EVERY
+        if self.active.steps is not None:
+            chunk = max(1, min(chunk, self.active.steps - self._steps))
+        self._chunk = self.countdown = chunk
+
+    def alloc(self, op: str, count: int, itemsize: int = 8) -> None:
+        """Refuse, before it starts, to build ``count`` items of ``itemsize`` bytes
+        that could not fit in the memory budget or in the machine."""
+        need = count * itemsize
+        if need < SMALL:
+            return
+        lim = self.active.memory
+        if lim is not None:
+            used = 0
+            if self._base_rss is not None:
+                used = max(0, (resident_bytes() or 0) - self._base_rss)
+            if need + used > lim:
+                raise LimitError("memory", f"{op}: memory limit ({size_text(lim)}) exceeded: "
+                                           f"the result needs {size_text(need)}")
+        if need > MACHINE:
+            raise LimitError("memory", f"{op}: out of memory: the result needs {size_text(need)}, "
+                                       f"more than this machine has ({size_text(MACHINE)})")

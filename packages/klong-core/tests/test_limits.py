@@ -1,0 +1,102 @@
+"""Bounded, interruptible evaluation: step, time and memory limits, interrupts,
+and requests larger than the machine, refused before anything is built."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from klong import KlongError, KlongInterpreter, LimitError, Limits
+
+FOREVER = "{1}{x+1}:~0"
+
+
+def limit_of(k: KlongInterpreter, src: str, **limits: object) -> LimitError:
+    with pytest.raises(LimitError) as e:
+        k(src, limits=limits or None)
+    return e.value
+
+
+@pytest.mark.parametrize("src", [FOREVER, "{1}{x+1}\\~0", "{x+1}:~0", "1000000000{x+1}:*0",
+                                 "1000000000{x+1}\\*0", "f::{f(x+1)+1};f(0)",
+                                 "{x}'1000000#,!10"])
+def test_a_step_limit_stops_every_kind_of_loop(k: KlongInterpreter, src: str) -> None:
+    e = limit_of(k, src, steps=5000)
+    assert e.limit == "steps" and "step limit (5000 steps) exceeded" in e.message
+    assert k("x::3;x+1") == 4  # usable afterwards
+
+
+def test_limits_are_the_interpreters_or_one_calls(backend_name: str) -> None:
+    k = KlongInterpreter(backend=backend_name, limits=Limits(steps=1000))
+    assert limit_of(k, FOREVER).limit == "steps"
+    with pytest.raises(LimitError, match="time limit"):
+        k(FOREVER, limits=Limits(timeout=0.05))
+    assert k("+/!100") == 4950
+
+
+def test_a_stopped_function_restores_its_bindings(k: KlongInterpreter) -> None:
+    k("x::7;f::{[a];a::x;{1}{x+1}:~a}")
+    limit_of(k, "f(1)", steps=100)
+    assert k("x") == 7 and "a" not in k
+
+
+def test_a_memory_limit_refuses_a_result_before_building_it(k: KlongInterpreter) -> None:
+    e = limit_of(k, "100{x,x}:*[1]", memory=10 << 20)
+    assert e.limit == "memory" and e.message.startswith(",: memory limit (10.0 MB) exceeded")
+    assert "memory limit" in limit_of(k, "(10^7)#1.5", memory=10 << 20).message
+    assert k("#(10^5)#1.5", limits=Limits(memory=10 << 20)) == 100000
+
+
+@pytest.mark.parametrize("src", ["[100000 100000]:^1", "10000000000#\"a\"", "(10^10)#:a",
+                                 "(10^10)#0", "(-10^10)#[1 2]", "!10^12", "&[1000000000000]",
+                                 "3^10^15", "(10^13)$1"])
+def test_a_request_larger_than_the_machine_fails_at_once(k: KlongInterpreter, src: str) -> None:
+    e = limit_of(k, src)
+    assert e.limit == "memory" and "out of memory" in e.message and "more than this machine" in e.message
+
+
+@pytest.mark.parametrize("src, want", [("7#\"abc\"", '"abcabca"'), ("(-7)#\"abc\"", '"cabcabc"'),
+                                       ("7#[1 2 3]", "[1 2 3 1 2 3 1]"), ("(-7)#[1 2 3]", "[3 1 2 3 1 2 3]"),
+                                       ("(-4)#[:a :b :c]", "[:c :a :b :c]"), ("5#0", "[0 0 0 0 0]"),
+                                       ("(-3)#1.5", "[1.5 1.5 1.5]"), ("3#,[1 2]", "[[1 2] [1 2] [1 2]]")])
+def test_take_repeats_cyclically(k: KlongInterpreter, src: str, want: str) -> None:
+    assert k.show(k(src)) == want
+
+
+def test_interrupt_from_another_thread(k: KlongInterpreter) -> None:
+    started = threading.Event()
+    k["started"] = lambda x: started.set() or 1
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            k("{started(x)}{x+1}:~0")
+        except KlongError as e:
+            outcome.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    assert started.wait(60)
+    k.interrupt()
+    t.join(60)
+    assert not t.is_alive()
+    assert isinstance(outcome[0], LimitError) and outcome[0].limit == "interrupt"
+    assert str(outcome[0]) == "interrupted"
+    assert k("1+1") == 2
+
+
+def test_an_interrupt_before_an_evaluation_does_not_stop_the_next(k: KlongInterpreter) -> None:
+    k.interrupt()
+    assert k("+/{x}'!3000") == sum(range(3000))
+
+
+def test_keyboard_interrupt_leaves_the_interpreter_usable(k: KlongInterpreter) -> None:
+    def ctrl_c(x: object) -> object:
+        raise KeyboardInterrupt
+    k["ctrlc"] = ctrl_c
+    k("x::5;g::{[q];q::1;ctrlc(x)}")
+    with pytest.raises(KeyboardInterrupt):
+        k("g(1)")
+    assert k("x") == 5 and "q" not in k
+    assert k("g::{x*2};g(21)") == 42
