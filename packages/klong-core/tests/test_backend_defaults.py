@@ -34,7 +34,8 @@ CASES = load_cases()
 
 def test_the_defaults_are_the_documented_ones() -> None:
     assert DEFAULTED == ["all", "any", "copy", "elements", "extent", "flip", "maximum",
-                         "minimum", "random", "repeat", "roll", "stack", "synchronize", "to_host"]
+                         "minimum", "random", "repeat", "roll", "stack", "synchronize", "to_host",
+                         "update"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -8,7 +8,9 @@ each operation. Core computes with Python operators, which boxes support, and
 with the methods below, which call ``autograd.numpy`` (differentiable
 versions of NumPy's functions) so that the record is never broken. Methods
 whose result has no derivative (kinds, comparisons, sorting orders, indices)
-work on the plain values inside the boxes.
+work on the plain values inside the boxes. Like JAX, it refuses to turn a
+traced value into Python numbers (``tolist``): core never asks for that, except
+to print one.
 """
 
 from __future__ import annotations
@@ -93,8 +95,6 @@ class AutogradBackend(Backend):
             raise ValueError(f"the autograd backend runs on the cpu only, not on {device!r}")
         self.fdtype = np.float32 if precision == 32 else np.float64
         self.float64 = self.fdtype is np.float64
-        #: set when a traced computation used an operation autograd cannot follow
-        self.untraceable: str | None = None
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> Any:
@@ -132,7 +132,10 @@ class AutogradBackend(Backend):
         return _plain(a)
 
     def tolist(self, a: Any) -> list:
-        return _plain(a).tolist()
+        if isinstance(a, ArrayBox):
+            raise TypeError("a value that carries a gradient cannot be shown while "
+                            "it is being differentiated")
+        return np.asarray(a).tolist()
 
     def scalar(self, a: Any) -> Any:
         # a traced 0-d value stays a box, or its derivative would be lost
@@ -178,13 +181,17 @@ class AutogradBackend(Backend):
         return anp.where(_plain(cond), a, b)
 
     def copy(self, a: Any) -> Any:
-        # core copies an array to write into it (amend); autograd records no
-        # writes, so a traced array cannot be copied for that: say so, and the
-        # plugin lets core differentiate this function numerically instead
-        if isinstance(a, ArrayBox):
-            self.untraceable = "amend (:=) writes into an array"
-            raise TypeError(f"autograd cannot differentiate through {self.untraceable}")
-        return np.array(a)
+        return a * 1 if isinstance(a, ArrayBox) else np.array(a)
+
+    def update(self, a: Any, index: Any, value: Any) -> Any:
+        if not isinstance(a, ArrayBox) and not isinstance(value, ArrayBox):
+            r = np.array(a)
+            r[index] = value
+            return r
+        # autograd records no writes: choose, item by item, the new value or the old
+        mask = np.zeros(a.shape[0], dtype=bool)
+        mask[_plain(index)] = True
+        return anp.where(mask.reshape((-1,) + (1,) * (anp.ndim(a) - 1)), value, a)
 
     # -- arithmetic without a portable operator ---------------------------------
     def floor(self, a: Any) -> Any:

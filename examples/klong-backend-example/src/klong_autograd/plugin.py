@@ -68,21 +68,18 @@ def _out(g: Any) -> Any:
     return g
 
 
-def _traced(backend: Any, run: Callable[[], Any]) -> Any:
-    """Run an autograd computation. If the function used an operation autograd
-    cannot follow (the backend flags it: writing into an array, as amend
-    does), answer ``None`` so that core differentiates numerically; any other
-    error is the function's own and propagates."""
-    backend.untraceable = None
-    try:
-        with warnings.catch_warnings():
-            # "Output seems independent of input": a constant has gradient 0, fine
-            warnings.simplefilter("ignore", UserWarning)
-            return run()
-    except Exception:
-        if backend.untraceable:
-            return None
-        raise
+def _real(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with a real result: autograd has no vector space for ints (a
+    function whose result is an integer, +/_x say, is constant: gradient 0)."""
+    return lambda *p: fn(*p) + 0.0
+
+
+def _traced(run: Callable[[], Any]) -> Any:
+    """Run an autograd computation ("Output seems independent of input" is
+    no error: a constant has gradient 0)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return run()
 
 
 @hookimpl
@@ -92,8 +89,7 @@ def klong_gradient(backend: Backend, fn: Callable[[Any], Any], x: Any) -> Any | 
         return None
     import autograd
 
-    g = _traced(backend, lambda: autograd.grad(fn)(_point(backend, x)))
-    return None if g is None else _out(g)
+    return _out(_traced(lambda: autograd.grad(_real(fn))(_point(backend, x))))
 
 
 @hookimpl
@@ -104,8 +100,8 @@ def klong_jacobian(backend: Backend, fn: Callable[[Any], Any], x: Any) -> Any | 
     import autograd
     import autograd.numpy as anp
 
-    j = _traced(backend, lambda: autograd.jacobian(lambda p: anp.array(fn(p)))(_point(backend, x)))
-    return None if j is None else _out(j)
+    jac = autograd.jacobian(lambda p: anp.array(fn(p)) + 0.0)
+    return _out(_traced(lambda: jac(_point(backend, x))))
 
 
 @hookimpl
@@ -117,11 +113,8 @@ def klong_value_and_grads(backend: Backend, fn: Callable[..., Any],
     import autograd
 
     points = [_point(backend, x) for x in xs]
-    vg = autograd.value_and_grad(fn, argnum=tuple(range(len(points))))
-    r = _traced(backend, lambda: vg(*points))
-    if r is None:
-        return None
-    value, grads = r
+    vg = autograd.value_and_grad(_real(fn), argnum=tuple(range(len(points))))
+    value, grads = _traced(lambda: vg(*points))
     return _out(value), [_out(g) for g in grads]
 
 

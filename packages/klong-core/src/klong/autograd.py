@@ -116,8 +116,9 @@ def _size(x: Any) -> int:
 
 
 def _host(k: Any, x: Any) -> float:
-    """A real number's value on the host (for choosing a step only)."""
-    return float(k.backend.tolist(x)) if k.verbs.isarr(x) else float(x)
+    """A real number's value on the host (for choosing a step only; ``x`` may
+    carry a gradient, so it is read with ``extent``, never ``tolist``)."""
+    return float(k.verbs.plain(x)) if k.verbs.isarr(x) else float(x)
 
 
 # -- numeric differentiation (the fallback that always answers) ---------------------
@@ -134,10 +135,8 @@ def _difference(g: Callable[[float], Any], h: float) -> Any:
 
 
 def _shifted(k: Any, flat: Any, i: int, d: float) -> Any:
-    """``flat`` with element i moved by d (a copy: flat itself may carry a gradient)."""
-    up = k.backend.copy(flat)
-    up[i] = flat[i] + d
-    return up
+    """``flat`` with element i moved by d (a new array: flat itself may carry a gradient)."""
+    return k.backend.update(flat, i, flat[i] + d)
 
 
 def _as_vector(k: Any, vals: list) -> Any:

@@ -6,10 +6,22 @@ lists -- vectors, matrices, N-arrays of integers or reals -- live on the
 backend as its native arrays. Core computes on them with Python's operators,
 with NumPy's meaning (``+ - * / ** %``, unary ``-``, ``abs``, ``< <= > >= ==
 !=``, ``& | ~`` on booleans, mixed with Python numbers; ``len``, ``.shape``,
-``.ndim``; indexing with an int, a slice or an integer array; ``r[i] = v`` into
-arrays from :meth:`Backend.copy`), which NumPy arrays and torch tensors both
-support, plus the methods below, which cover what those operators cannot say
-the same way in every library. docs/backends.md is the author's guide.
+``.ndim``; indexing with an int, a slice or an integer array), which NumPy
+arrays and torch tensors both support, plus the methods below, which cover
+what those operators cannot say the same way in every library. Core never
+writes into an array: it asks :meth:`Backend.update` for a new one, so
+immutable arrays (JAX) and lazy ones (Dask) work. docs/backends.md is the
+author's guide.
+
+Arrays that carry a gradient (the point of a differentiation and everything
+computed from it while a differentiation hook runs) reach every method except
+:meth:`Backend.tolist` and :meth:`Backend.to_host`, which core calls on them
+only when a program prints such a value or hands it to Python. Where a value
+decides a structure (a count, an index, an order, a key), core asks a method
+whose answer has no derivative: :meth:`Backend.kind`, :meth:`Backend.to_int`
+(its result carries no gradient), comparisons, :meth:`Backend.nonzero`,
+:meth:`Backend.argsort`, :meth:`Backend.any`, :meth:`Backend.all` and
+:meth:`Backend.extent`, which answer from the values.
 
 Arrays handed to core hold one of two kinds of element: ``"i"`` (64-bit
 integers) or ``"f"`` (reals: float64, or float32 where the device has nothing
@@ -86,7 +98,8 @@ class Backend:
         raise NotImplementedError
 
     def to_int(self, a: Array) -> Array:
-        """Convert (booleans, reals truncated toward zero) to kind "i"."""
+        """Convert (booleans, reals truncated toward zero) to kind "i". The
+        result carries no gradient (truncation has derivative zero)."""
         raise NotImplementedError
 
     def to_float(self, a: Array) -> Array:
@@ -101,7 +114,8 @@ class Backend:
         return numpy.asarray(self.tolist(a))
 
     def tolist(self, a: Array) -> list:
-        """Nested Python lists of Python ints and floats."""
+        """Nested Python lists of Python ints and floats. Core calls it on an
+        array carrying a gradient only to print it or hand it to Python."""
         raise NotImplementedError
 
     def scalar(self, a: Array) -> Any:
@@ -168,10 +182,21 @@ class Backend:
         raise NotImplementedError
 
     def copy(self, a: Array) -> Array:
-        """A new array with the values of ``a`` that core may write into
-        (``r[i] = v``, as amend does) without changing ``a``. Default:
-        integer-array indexing (a copy in NumPy and torch)."""
+        """A new array with the values of ``a``, which a backend may write into
+        without changing ``a`` (core itself never writes: see :meth:`update`).
+        Default: integer-array indexing (a copy in NumPy and torch)."""
         return a[self.arange(a.shape[0])] if a.ndim else a * 1
+
+    def update(self, a: Array, index: Any, value: Any) -> Array:
+        """A new array: ``a`` with each item at ``index`` along the first axis
+        (a Python int, or a kind "i" vector of distinct indices) replaced by
+        ``value`` (a number, possibly a 0-d array, or an array shaped like one
+        item); ``a`` itself is left unchanged. Amend (``:=``) and numeric
+        differentiation use it; gradients that ``a`` and ``value`` carry must
+        flow into the result. Default: :meth:`copy`, then ``r[index] = value``."""
+        r = self.copy(a)
+        r[index] = value
+        return r
 
     # -- arithmetic without a portable operator ---------------------------------
     def floor(self, a: Array) -> Array:
@@ -218,13 +243,16 @@ class Backend:
         raise NotImplementedError
 
     def extent(self, a: Array) -> tuple[Any, Any]:
-        """(smallest, largest) element of a non-empty array, as Python numbers."""
+        """(smallest, largest) element of a non-empty array, as Python numbers
+        (also for an array carrying a gradient: from its values)."""
         flat = self.reshape(a, (-1,))
         return self.reduce("min", flat), self.reduce("max", flat)
 
-    def synchronize(self) -> None:
-        """Wait until queued device work has finished (for timing); the
-        default, for synchronous libraries, does nothing."""
+    def synchronize(self, value: Any = None) -> None:
+        """Wait until the work that computes ``value`` (a Klong value: an array,
+        a number, or a list holding arrays) has finished, and any other queued
+        device work; ``]time`` and the benchmarks call it with the result they
+        time. The default, for synchronous libraries, does nothing."""
 
     def any(self, a: Array) -> bool:
         """Whether some element of ``a`` (any rank, boolean or numeric) is

@@ -197,9 +197,23 @@ def _basic_repl(k: KlongInterpreter, load: str | None) -> int:
 
 def _error(message: str) -> int:
     print(f"klong: error: {message}", file=sys.stderr)
-    if os.environ.get("KLONG_DEBUG", "") not in ("", "0"):
-        traceback.print_exc()
+    exc = sys.exc_info()[1]
+    if exc is not None and os.environ.get("KLONG_DEBUG", "") not in ("", "0"):
+        print(debug_traceback(exc), end="", file=sys.stderr)
     return 1
+
+
+def debug_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` with every exception it was raised from, also
+    those its raisers hid (``raise ... from None``, as core does to keep user
+    messages short): a backend author sees the frame where a method failed."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        e.__suppress_context__ = False
+        e = e.__cause__ or e.__context__
+    return "".join(traceback.format_exception(exc))
 
 
 _VALUED = {"--backend", "--device", "--precision", "-l"}

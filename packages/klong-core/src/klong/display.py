@@ -98,7 +98,7 @@ class Shower:
     def _array(self, a: Any) -> str:
         B = self.B
         if a.ndim == 0:
-            return self.show(B.tolist(a) if not hasattr(a, "item") else a.item())
+            return self.show(B.extent(a)[0])  # from its value: it may carry a gradient
         fmt: Callable[[Any], str] = self.real if B.kind(a) == "f" else str
         return _nested(B.tolist(a), fmt)
 

@@ -91,6 +91,11 @@ def klong_gradient(backend: Backend, fn: Callable[[Any], Any], x: Any) -> Any | 
     number, an array for an array. When every plugin declines, core's numeric
     differentiation answers.
 
+    Nested: inside another differentiation, ``x`` carries the outer one's
+    gradient; differentiate without cutting it, and return a result that
+    still carries it (the outer hook differentiates it again). The same holds
+    for ``klong_jacobian`` and ``klong_value_and_grads``.
+
     Example::
 
         @hookimpl

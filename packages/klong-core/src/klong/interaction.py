@@ -326,18 +326,19 @@ class Interaction:
                 steps.append(k.compiler.compile(node, arg, None))
         except KlongError as e:
             raise e.locate(None, arg) from None
-        sync = k.backend.synchronize  # GPU work must finish to be timed
+        sync = k.backend.synchronize  # the result's (GPU, lazy) work must finish to be timed
 
         def once() -> float:
             t0 = time.perf_counter()
+            value = None
             try:
                 for step in steps:
-                    step()
+                    value = step()
             except KlongError as e:
                 raise e.locate(None, arg) from None
             except RecursionError:
                 raise KlongError("recursion too deep (stack overflow)", None, arg) from None
-            sync()
+            sync(value)
             return time.perf_counter() - t0
 
         first = once()  # also warms caches; not counted when there are repeats

@@ -189,10 +189,16 @@ class Verbs:
         """A Python number from a 0-d array (others unchanged)."""
         return self.B.scalar(x) if isinstance(x, self.AT) and x.ndim == 0 else x
 
+    def plain(self, x: Any) -> Any:
+        """The Python number of a 0-d array, read from its value (``extent``),
+        never pulled with ``tolist``: it may carry a gradient, which has no part
+        in a count, a key or an order."""
+        return self.B.extent(x)[0]
+
     def int_arg(self, op: str, x: Any) -> int:
         x = self.num(x)
         if isinstance(x, self.AT) and x.ndim == 0:
-            x = self.B.tolist(x)  # a number carrying a gradient: a count has none
+            x = self.plain(x)
         if type(x) is not int:
             if isinstance(x, self.AT):
                 raise err(op, f"expected an integer, got {type_name(x)}")
@@ -215,8 +221,8 @@ class Verbs:
         if t is float:
             return int(x) if x.is_integer() else x
         if isinstance(x, self.AT):
-            if x.ndim == 0:  # tolist, not scalar: a number carrying a gradient stays an array
-                return self.hkey(self.B.tolist(x))
+            if x.ndim == 0:  # a number carrying a gradient: its value is the key
+                return self.hkey(self.plain(x))
             return ("L",) + tuple(self.hkey(v) for v in self.elems(x))
         if t is list:
             return ("L",) + tuple(self.hkey(v) for v in x)
@@ -242,9 +248,9 @@ class Verbs:
                     return self.B.all(a == b)
                 return self.B.all(self._feq(a, b))
             if isinstance(a, AT) and a.ndim == 0:
-                return self._match(self.B.tolist(a), b)  # tolist: scalar keeps gradients
+                return self._match(self.plain(a), b)  # scalar would keep the gradient
             if isinstance(b, AT) and b.ndim == 0:
-                return self._match(a, self.B.tolist(b))
+                return self._match(a, self.plain(b))
         if self.is_list(a) and self.is_list(b):
             if len(a) != len(b):
                 return False
@@ -265,9 +271,9 @@ class Verbs:
         lexicographically, lists elementwise."""
         a, b = self.num(a), self.num(b)
         if isinstance(a, self.AT) and a.ndim == 0:  # one carrying a gradient: by its value
-            a = self.B.tolist(a)
+            a = self.plain(a)
         if isinstance(b, self.AT) and b.ndim == 0:
-            b = self.B.tolist(b)
+            b = self.plain(b)
         ta, tb = type(a), type(b)
         if ta in NUMT and tb in NUMT:
             return (a > b) - (a < b)
@@ -563,15 +569,18 @@ class Verbs:
         raise err("_", f"type error: {type_name(a)}")
 
     def _arr_floor(self, a: Any) -> Any:
+        """Integers where every floor is below 1e16 in magnitude (nan and inf
+        are not), else reals; decided on the backend, since ``a`` may carry a
+        gradient (floor's derivative is zero: the integers carry none)."""
         B = self.B
         if B.kind(a) == "i":
             return a
         f = B.floor(a)
-        if a.ndim == 0:
-            return self._floor(B.tolist(a))  # an integer: floor has no gradient to keep
-        if f.shape[0] == 0 or self.bound(f) < 1e16:
+        if a.ndim and f.shape[0] == 0:
             return B.to_int(f)
-        return f
+        if not B.all(abs(f) < 1e16):
+            return self.num(f)
+        return self.num(B.to_int(f))
 
     def char(self, a: Any) -> Any:
         def one(v: Any) -> Char:
@@ -787,22 +796,40 @@ class Verbs:
     def group(self, a: Any) -> Any:
         if not self.is_list(a) and type(a) is not str:
             raise err("=", f"type error: {type_name(a)} is not a list")
-        items = self.B.tolist(a) if isinstance(a, self.AT) and a.ndim == 1 else self.elems(a)
+        if isinstance(a, self.AT) and a.ndim == 1:
+            return self.mklist([self.mklist(g) for g in self._runs(a)])
         groups: dict = {}
-        for i, v in enumerate(items):
+        for i, v in enumerate(self.elems(a)):
             groups.setdefault(self.hkey(v), []).append(i)
         return self.mklist([self.mklist(g) for g in groups.values()])
+
+    def _runs(self, a: Any) -> list[list[int]]:
+        """The indices of each distinct value of vector ``a``, ascending, the
+        groups in the order of their first index. Computed on the backend (a
+        stable sort, then neighbours compared), so the values, which may carry
+        a gradient, never come to Python; only indices do."""
+        B, n = self.B, a.shape[0]
+        if n == 0:
+            return []
+        order = B.argsort(a)
+        s = a[order]
+        starts = [0] + [i + 1 for i in B.tolist(B.nonzero(B.to_int(s[1:] != s[:-1])))] + [n]
+        order = B.tolist(order)
+        runs = [order[i:j] for i, j in zip(starts, starts[1:])]
+        return sorted(runs, key=lambda r: r[0])
 
     def range(self, a: Any) -> Any:
         if type(a) is str:
             return "".join(dict.fromkeys(a))
         if not self.is_list(a):
             return a
+        if isinstance(a, self.AT) and a.ndim == 1:  # index it: it may carry a gradient
+            return a[self.B.asarray([r[0] for r in self._runs(a)], "i")]
         items = self.elems(a)
         seen: dict = {}
         for i, v in enumerate(items):
             seen.setdefault(self.hkey(v), i)
-        if isinstance(a, self.AT):  # index the array: its elements may carry gradients
+        if isinstance(a, self.AT):
             return a[self.B.asarray(list(seen.values()), "i")]
         return self.mklist([items[i] for i in seen.values()])
 
@@ -1029,10 +1056,7 @@ class Verbs:
         # in place of a copy when the new element has the array's own type; an
         # integer put into a list of reals keeps being an integer (a mixed list)
         if isinstance(a, self.AT) and a.ndim == 1 and self._same_kind_num(a, self.num(v)):
-            r = self.B.copy(a)
-            for i in idx:
-                r[i] = v
-            return r
+            return self.B.update(a, self.B.asarray(sorted(set(idx)), "i"), v)
         out = list(self.elems(a))
         for i in idx:
             out[i] = v

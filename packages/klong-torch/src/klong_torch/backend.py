@@ -274,7 +274,7 @@ class TorchBackend(Backend):
         lo, hi = torch.aminmax(a.detach())
         return lo.item(), hi.item()
 
-    def synchronize(self) -> None:
+    def synchronize(self, value: Any = None) -> None:
         if self.device.startswith("cuda"):
             torch.cuda.synchronize(self.device)
         elif self.device.startswith("mps"):

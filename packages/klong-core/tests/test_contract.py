@@ -1,0 +1,110 @@
+"""The backend contract as a third-party author meets it (issue 16): core
+writes into no array (``Backend.update``), never pulls a value that carries a
+gradient to Python, hands ``synchronize`` the value it waits for, and keeps
+the backend's own exception under ``KLONG_DEBUG=1``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from klong import KlongError, KlongInterpreter
+from klong.command import debug_traceback
+from klong.conformance.runner import check, load_cases
+from klong.interaction import Interaction
+
+np = pytest.importorskip("numpy")
+numpy_backend = pytest.importorskip("klong_numpy.backend")
+
+EXACT = load_cases([Path(__file__).parents[1] / "src/klong/conformance/autograd/exact.kc"])
+
+
+class Immutable(numpy_backend.NumpyBackend):
+    """Arrays that cannot be written into, as JAX's: ``update`` makes new ones."""
+
+    def copy(self, a):
+        raise AssertionError("core asked for a copy to write into")
+
+    def update(self, a, index, value):
+        mask = np.zeros(a.shape[0], dtype=bool)
+        mask[index] = True
+        return np.where(mask.reshape((-1,) + (1,) * (a.ndim - 1)), value, a)
+
+
+@pytest.mark.parametrize("program, shown", [
+    ("[1 2 3]:=0,1", "[1 0 3]"),
+    ("[1 2 3]:=9,0,2,0", "[9 2 9]"),
+    ("[1.5 2.5]:=0.5,1", "[1.5 0.5]"),
+    ("a::[1 2 3];b::a:=7,0;a,b", "[1 2 3 7 2 3]"),       # the operand stays as it was
+    ("{+/x^2}:>[1.0 2.0]", None),  # numeric differentiation moves one element: update
+    ("[1.0 2.0]∇{+/x^2}", None),    # None: as on numpy, to the last digit
+])
+def test_core_writes_into_no_array(program: str, shown: str | None) -> None:
+    k, plain = KlongInterpreter(backend=Immutable()), KlongInterpreter(backend="numpy")
+    assert k.show(k(program)) == (shown or plain.show(plain(program)))
+
+
+def test_update_default_leaves_its_operand_alone() -> None:
+    b = numpy_backend.NumpyBackend()
+    a = b.asarray([[1, 2], [3, 4]])
+    r = b.update(a, b.asarray([1], "i"), 9)
+    assert b.tolist(r) == [[1, 2], [9, 9]] and b.tolist(a) == [[1, 2], [3, 4]]
+    assert b.tolist(b.update(b.asarray([1.0, 2.0]), 0, 5.0)) == [5.0, 2.0]
+
+
+def _strict_torch():
+    torch_backend = pytest.importorskip("klong_torch.backend")
+
+    class StrictTorch(torch_backend.TorchBackend):
+        """torch, refusing (as JAX does) to give the values of a traced tensor."""
+
+        def tolist(self, a):
+            if a.requires_grad:
+                raise AssertionError("core pulled a value carrying a gradient to Python")
+            return super().tolist(a)
+
+        def to_host(self, a):
+            if a.requires_grad:
+                raise AssertionError("core pulled a value carrying a gradient to Python")
+            return super().to_host(a)
+
+    return StrictTorch
+
+
+@pytest.mark.parametrize("case", EXACT, ids=[c.id for c in EXACT])
+def test_exact_gradients_without_pulling_traced_values(case) -> None:
+    strict = _strict_torch()
+    check(lambda: KlongInterpreter(backend=strict(device="cpu")), case)
+
+
+class Recording(numpy_backend.NumpyBackend):
+    """Remembers what ``synchronize`` was asked to wait for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waited: list = []
+
+    def synchronize(self, value=None) -> None:
+        self.waited.append(value)
+
+
+def test_synchronize_gets_the_value_it_waits_for() -> None:
+    k = KlongInterpreter(backend=Recording())
+    Interaction(k).handle("]time a::!10;+/a")
+    assert k.backend.waited and all(v == 45 for v in k.backend.waited)
+
+
+class Failing(numpy_backend.NumpyBackend):
+    def floor(self, a):
+        raise ValueError("floor is broken in this backend")
+
+
+def test_debug_traceback_shows_the_backend_frame() -> None:
+    k = KlongInterpreter(backend=Failing())
+    with pytest.raises(KlongError, match="floor is broken") as info:
+        k("_[1.5 2.5]")
+    text = debug_traceback(info.value)
+    assert "ValueError: floor is broken in this backend" in text
+    assert "in floor" in text and __file__ in text  # the method's own frame
+    assert text.rstrip().splitlines()[-1].startswith("klong.errors.KlongError")
