@@ -50,6 +50,11 @@ def test_expression_on_each_backend(backend: str) -> None:
     assert ok("--backend", backend, "-e", "2%3") == ok("--backend", "numpy", "-e", "2%3")
 
 
+def test_flat_prints_lists_of_lists_on_one_line() -> None:
+    assert ok("-e", "[2 2]:^!4") == "[[0 1]\n [2 3]]\n"  # the matrix layout, by default
+    assert ok("--flat", "-e", "[2 2]:^!4", "-e", '[1 ["a" [2]]]') == '[[0 1] [2 3]]\n[1 ["a" [2]]]\n'
+
+
 def test_expressions_are_evaluated_in_order() -> None:
     assert ok("-e", "a::3", "-e", "a*2", "-e", "1+1") == "3\n6\n2\n"
 

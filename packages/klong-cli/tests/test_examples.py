@@ -37,18 +37,11 @@ def klong(backend: str, example: str, *args: str, cwd: Path) -> str:
 
 
 def after(out: str, label: str) -> str:
-    """What follows ``label`` at the start of a line: the rest of that line,
-    and the next lines too while a printed list is still open (Klong prints a
-    matrix one row a line)."""
-    lines = out.splitlines()
-    for i, line in enumerate(lines):
+    """What follows ``label`` at the start of a line (``.p`` prints every
+    value, a matrix too, on one line)."""
+    for line in out.splitlines():
         if line.startswith(label):
-            text = line[len(label):].strip()
-            for more in lines[i + 1:]:
-                if text.count("[") <= text.count("]"):
-                    break
-                text += " " + more.strip()
-            return text
+            return line[len(label):].strip()
     raise AssertionError(f"no line starting {label!r} in:\n{out}")
 
 

@@ -183,6 +183,9 @@ def test_backend_listing_and_switching(tmp_path: Path) -> None:
     with pytest.raises(KlongError, match="unknown backend"):
         s.handle("]b nosuch")
     assert s.k.backend.name == "torch"  # a failed switch keeps the session
+    s.handle("]m off")
+    assert s.handle("]b numpy").startswith("backend: numpy")
+    assert s.handle("m") == "[[0 1 2] [3 4 5]]"  # the layout choice survives the switch
 
 
 def test_module_functions_stay_behind_on_switch() -> None:
@@ -201,6 +204,17 @@ def test_evaluate_binds_it(s: Interaction) -> None:
     with pytest.raises(KlongError):
         s.handle("1+:a")
     assert s.handle("it") == "43"  # a failed computation leaves it alone
+
+
+def test_matrix_layout_switches_off_and_on(s: Interaction) -> None:
+    assert s.handle("]m").startswith("matrix layout on")
+    assert s.handle("[[1 2] [3 4]]") == "[[1 2]\n [3 4]]"
+    assert s.handle("]m off").startswith("matrix layout off")
+    assert s.handle('[1 [2 3] "a"]') == '[1 [2 3] "a"]'
+    assert s.handle("]m on").startswith("matrix layout on")
+    assert s.handle("[1 [2 3]]") == "[1\n [2 3]]"
+    with pytest.raises(KlongError, match="usage"):
+        s.handle("]m sideways")
 
 
 def test_brief_abbreviates_long_results(k: KlongInterpreter) -> None:

@@ -161,17 +161,32 @@ def test_strings_compare_whole_with_strings_and_by_element_with_characters(
     ("[[] []]", "[[] []]", "[[] []]"),
     ("!5", "[0 1 2 3 4]", "[0 1 2 3 4]"),
 ])
-def test_printed_layout_puts_nested_lists_one_per_line(
+def test_repl_layout_puts_nested_lists_one_per_line(
         k: KlongInterpreter, src: str, printed: str, one_line: str) -> None:
     value = k(src)
-    assert k.shower.layout(value) == printed  # the REPL, -e and .w
-    assert k.display(value) == printed.replace('"', "")  # .d and .p: strings raw, as Scheme's display
-    assert k.show(value) == one_line  # the canonical one-line form ($ of atoms, messages)
+    assert k.shower.layout(value) == printed  # the REPL and -e
+    assert k.show(value) == one_line  # .w, $ of atoms, messages
+    assert k.display(value) == one_line.replace('"', "")  # .d and .p: strings raw
+    k.shower.matrix = False  # klong --flat, ]m off
+    assert k.shower.layout(value) == one_line
 
 
-def test_cli_and_print_use_the_layout(k: KlongInterpreter, capsys: pytest.CaptureFixture) -> None:
-    k(".p([[1 2] [3 4]])")
-    assert capsys.readouterr().out == "[[1 2]\n [3 4]]\n"
+@pytest.mark.parametrize("src, p_text, w_text", [
+    ("[[1 2] [3 4]]", "[[1 2] [3 4]]", "[[1 2] [3 4]]"),
+    ('[1 [2 3] "ab" 0cx :sym]', "[1 [2 3] ab x :sym]", '[1 [2 3] "ab" 0cx :sym]'),
+    ('["ab" 0cx [0cy "z"]]', "[ab x [y z]]", '["ab" 0cx [0cy "z"]]'),
+    (':{[1 2] ["a" [3 4]]}', ":{[1 2] [a [3 4]]}", ':{[1 2] ["a" [3 4]]}'),
+    ('[[] "" 0cx]', "[[]  x]", '[[] "" 0cx]'),
+    ("[1.5 2.0 1e20 0.1]", "[1.5 2.0 1.0e+20 0.1]", "[1.5 2.0 1.0e+20 0.1]"),
+    ("{x+y}", ":dyad", ":dyad"),
+    (".p", ":monad", ":monad"),
+    ("[:a [:b]]", "[:a [:b]]", "[:a [:b]]"),
+    ('"a""b"', 'a"b', '"a""b"'),
+])
+def test_print_and_write_put_every_value_on_one_line_as_the_reference(
+        k: KlongInterpreter, capsys: pytest.CaptureFixture, src: str, p_text: str, w_text: str) -> None:
+    k(f"v::{src};.p(v);.w(v);.d(v)")
+    assert capsys.readouterr().out == p_text + "\n" + w_text + p_text
 
 
 def test_integers_of_any_length_print_and_read_back(k: KlongInterpreter) -> None:

@@ -193,9 +193,10 @@ def test_run_file_binds_arguments(k: KlongInterpreter, tmp_path: Path) -> None:
 
 
 def test_standard_channel_variables(k: KlongInterpreter) -> None:
-    assert k.show(k(".cin")) == ":inchan"
-    assert k.show(k(".cout")) == ":outchan"
-    assert k.show(k(".cerr")) == ":outchan"
+    # named by their file descriptors, as the reference names channels
+    assert k.show(k(".cin")) == ":inchan.0"
+    assert k.show(k(".cout")) == ":outchan.1"
+    assert k.show(k(".cerr")) == ":outchan.2"
     assert k(".cout") is not k(".cerr")
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: typing helpers: what to type (then Tab) for the extension operators
 HELPERS = {"\\nabla": "\u2207", "\\partial": "\u2202"}
-COMMANDS = ("]!", "]a", "]b", "]h", "]hall", "]i", "]l", "]q", "]t", "]time")
+COMMANDS = ("]!", "]a", "]b", "]h", "]hall", "]i", "]l", "]m", "]q", "]t", "]time")
 _NAME = re.compile(r"[A-Za-z.][A-Za-z0-9.]*$")
 _HELPER = re.compile(r"\\[A-Za-z]*$")
 

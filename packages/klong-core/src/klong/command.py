@@ -2,7 +2,8 @@
 installed next to core gives a working command; klong-cli adds the full REPL).
 
 ``klong FILE [ARGS...]`` runs a program (ARGS become ``.a``); ``klong -e EXPR``
-prints the value of each expression; with neither, a terminal gets the REPL
+prints the value of each expression (a list of lists one element a line
+unless ``--flat``); with neither, a terminal gets the REPL
 and piped input is run as a program. Errors print ``klong: error: ...`` on
 stderr and exit with status 1; ``KLONG_DEBUG=1`` adds the Python traceback.
 Imports stay lazy: ``--version`` and ``--list-backends`` never build a backend.
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(everything after FILE goes to the program)")
     p.add_argument("-e", "--eval", dest="exprs", action="append", default=[], metavar="EXPR",
                    help="evaluate EXPR and print its value (repeatable, in order)")
+    p.add_argument("--flat", action="store_true",
+                   help="print -e and REPL results on one line, as .p does (by default a "
+                        "list holding lists prints one element a line; ]m switches in the REPL)")
     p.add_argument("-l", dest="load", metavar="FILE", help="load FILE, then start the REPL")
     p.add_argument("--backend", metavar="NAME",
                    help="array backend (default: $KLONG_BACKEND, else numpy if installed)")
@@ -150,6 +154,7 @@ def _run(ns: argparse.Namespace) -> int:
     if ns.json:
         raise _UsageError("--json goes with --list-backends")
     k = _interpreter(ns)
+    k.shower.matrix = not ns.flat
     interactive = ns.file is None and not ns.exprs and bool(ns.load or sys.stdin.isatty())
     if ns.load and not interactive:
         k.run_file(ns.load, [])

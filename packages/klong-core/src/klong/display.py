@@ -1,8 +1,9 @@
 """Values -> text: Klong's external representation.
 
-``show`` is the readable form (what ``.w`` writes and the REPL prints:
-strings quoted, characters as ``0cx``); ``display`` is what ``.d`` writes
-(a top-level string or character appears raw).
+``show`` is the readable one-line form (what ``.w`` writes: strings quoted,
+characters as ``0cx``), ``display`` the same with strings and characters raw
+(what ``.d`` and ``.p`` write), and ``layout`` what the REPL and ``-e`` print
+(matrices one row a line, unless switched off).
 """
 
 from __future__ import annotations
@@ -59,38 +60,46 @@ def fmt_str(s: str) -> str:
 
 
 class Shower:
-    """Formats values; knows the backend's array type to print arrays."""
+    """Formats values; knows the backend's array type to print arrays.
+
+    ``matrix`` says how :meth:`layout` (the REPL and ``klong -e``) prints a
+    list holding lists: one element a line (the default) or on one line, as
+    ``.p`` always does."""
 
     def __init__(self, backend: Any):
         self.B = backend
         self.AT = backend.array_type
         single = not backend.float64  # reals are float32: print float32's digits
         self.real: Callable[[float], str] = (lambda x: fmt_real(x, True)) if single else fmt_real
+        self.matrix = True
 
-    def show(self, x: Any) -> str:
+    def show(self, x: Any, raw: bool = False) -> str:
+        """The one-line form, as the reference prints every value; ``raw``
+        writes strings and characters without quotes or ``0c`` at every depth."""
         t = type(x)
         if t is int:
             return str(x)
         if t is float:
             return self.real(x)
         if t is str:
-            return fmt_str(x)
+            return x if raw else fmt_str(x)
         if t is Char:
-            return "0c" + x.c
+            return x.c if raw else "0c" + x.c
         if t is Symbol:
             return ":" + x.name
         if t is list:
-            return "[" + " ".join(self.show(e) for e in x) + "]"
+            return "[" + " ".join([self.show(e, raw) for e in x]) + "]"
         if isinstance(x, self.AT):
             return self._array(x)
         if t is KDict:
-            return ":{" + " ".join(f"[{self.show(k)} {self.show(v)}]" for k, v in x.d.values()) + "}"
+            return ":{" + " ".join([f"[{self.show(k, raw)} {self.show(v, raw)}]"
+                                    for k, v in x.d.values()]) + "}"
         if isinstance(x, KFunction):
             return ":" + x.kind_name
         if isinstance(x, Special):
             return ":" + x.name
         if isinstance(x, Channel):
-            return ":" + ("inchan" if x.mode == "r" else "outchan")
+            return ":" + ("inchan" if x.mode == "r" else "outchan") + _fd(x)
         if t is bool:
             return "1" if x else "0"
         return f":pyobj<{type(x).__name__}>"
@@ -103,50 +112,50 @@ class Shower:
         return _nested(B.tolist(a), fmt)
 
     def display(self, x: Any) -> str:
-        """What ``.d`` and ``.p`` write: laid out as :meth:`layout` does, with
-        strings and characters raw wherever they appear (``.w`` quotes them)."""
-        return self.layout(x, raw=True)
+        """What ``.d`` and ``.p`` write: the one-line form with strings and
+        characters raw wherever they appear (``.w`` writes :meth:`show`)."""
+        return self.show(x, raw=True)
 
-    def layout(self, x: Any, indent: int = 0, limit: int | None = None, raw: bool = False) -> str:
-        """The printed form (REPL, ``-e``, ``.p``, ``.w``): like :meth:`show`,
-        but a list holding lists (strings aside) puts each element on a line
-        of its own, indented under the opening bracket, as Klong prints a
-        matrix. ``limit`` cuts lists after that many elements, with a marker;
-        ``raw`` writes strings and characters without quotes or ``0c``."""
+    def layout(self, x: Any, indent: int = 0, limit: int | None = None) -> str:
+        """What the REPL and ``-e`` print: :meth:`show`, except that with
+        :attr:`matrix` a list holding lists (strings aside) puts each element
+        on a line of its own, indented under the opening bracket. ``limit``
+        cuts lists after that many elements, with a marker."""
         if isinstance(x, self.AT):
             if x.ndim == 0:
                 return self.show(x)
             n = x.shape[0]
             head = x if limit is None or n <= limit else x[:limit]
             more = _more(n, limit)
-            if x.ndim == 1:
+            if x.ndim == 1 or not self.matrix:
                 return self._array(head)[:-1] + more + "]" if n else "[]"
             items: list = list(head)
         elif type(x) is list:
             n = len(x)
             items = x if limit is None or n <= limit else x[:limit]
             more = _more(n, limit)
-            if not any(self._nested(e) for e in items):
-                return "[" + " ".join(self.layout(e, raw=raw) for e in items) + more + "]"
-        elif not raw:
-            return self.show(x)
-        elif type(x) is str:
-            return x
-        elif type(x) is Char:
-            return x.c
-        elif type(x) is KDict:
-            return ":{" + " ".join(f"[{self.layout(k, raw=True)} {self.layout(v, raw=True)}]"
-                                   for k, v in x.d.values()) + "}"
+            if not self.matrix or not any(self._nested(e) for e in items):
+                return "[" + " ".join(self.layout(e, limit=limit) for e in items) + more + "]"
         else:
             return self.show(x)
         sep = "\n" + " " * (indent + 1)
-        return "[" + sep.join(self.layout(e, indent + 1, limit, raw) for e in items) + more + "]"
+        return "[" + sep.join(self.layout(e, indent + 1, limit) for e in items) + more + "]"
 
     def _nested(self, x: Any) -> bool:
         """A non-empty list other than a string (it makes its parent multi-line)."""
         if type(x) is list:
             return bool(x)
         return isinstance(x, self.AT) and x.ndim > 0 and x.shape[0] > 0
+
+
+def _fd(ch: Channel) -> str:
+    """``.N``: the channel's file descriptor, as the reference names channels."""
+    if ch.std:
+        return "." + str({"cin": 0, "cout": 1, "cerr": 2}[ch.name])
+    try:
+        return "." + str(ch.file.fileno())
+    except (AttributeError, OSError, ValueError):  # closed, or not a real file
+        return ""
 
 
 def _more(n: int, limit: int | None) -> str:

@@ -583,6 +583,10 @@ ENTRIES: tuple[Help, ...] = (
        "the first folder of KLONGPATH (or the current folder)."),
     _h("]l", "Load-Command", "command", "]l file",
        "Loads a program file, like .l(\"file\")."),
+    _h("]m", "Matrix-Layout", "command", "]m [on|off]",
+       "]m on (the default) prints a result that is a list holding lists one\n"
+       "element a line, indented like a matrix; ]m off prints it on one line,\n"
+       "as .p writes it (klong --flat starts that way). ]m says which is on."),
     _h("]q", "Quit", "command", "]q",
        "Leaves the REPL (so does Ctrl-D on an empty line)."),
     _h("]t", "Transcript", "command", "]t file",
@@ -651,6 +655,7 @@ Klong help
   ]time expr   time an expression (median of repeated runs)
   ]l file      load a program        ]i [folder]  list *.kg programs
   ]t file      start a transcript    ]t           stop it
+  ]m off       results on one line   ]m on        matrices one row a line
   ]! command   run a shell command   ]q           quit (or Ctrl-D)
 Results show as Klong writes them; `it` holds the last one.
 Ctrl-C interrupts a running computation and keeps the session."""

@@ -85,7 +85,8 @@ def needs_more(text: str) -> bool:
 
 
 def brief(k: Any, value: Any, max_items: int = MAX_ITEMS, max_chars: int = MAX_CHARS) -> str:
-    """The value as Klong prints it (matrices one row a line), abbreviated:
+    """The value as the REPL prints it (matrices one row a line unless
+    ``]m off``), abbreviated:
     lists longer than ``max_items`` show their first elements and a marker
     such as ``... (1000000 elements)``, and text longer than ``max_chars`` is
     cut with a marker. Only what is shown is formatted, so a huge array costs
@@ -124,7 +125,8 @@ class Interaction:
         self.transcript: TextIO | None = None
         self.commands: dict[str, Callable[[str], str]] = {
             "!": self.shell, "a": self.apropos, "h": self.help, "i": self.inventory,
-            "l": self.load, "q": self.quit, "t": self.start_transcript, "b": self.backend,
+            "l": self.load, "m": self.matrix, "q": self.quit, "t": self.start_transcript,
+            "b": self.backend,
             "time": self.time,
         }
 
@@ -252,6 +254,17 @@ class Interaction:
         self.k.globals["it"] = value
         return brief(self.k, value)
 
+    def matrix(self, arg: str) -> str:
+        """``]m on`` / ``]m off``: print a list holding lists one element a line,
+        or on one line as ``.p`` does; ``]m`` says which."""
+        if arg not in ("", "on", "off"):
+            raise KlongError("]m: usage: ]m [on|off]")
+        if arg:
+            self.k.shower.matrix = arg == "on"
+        state = "on: a list of lists prints one element a line" if self.k.shower.matrix \
+            else "off: every value prints on one line, as .p writes it"
+        return f"matrix layout {state}"
+
     def quit(self, arg: str) -> str:
         """``]q``: the same as ``.x(0)``."""
         self.k.io.flush_all()
@@ -290,6 +303,7 @@ class Interaction:
         except KlongSetupError as e:
             raise KlongError(f"]b: {e}") from None
         old = self.k
+        new.shower.matrix = old.shower.matrix
         carried, left = 0, []
         # a module's functions read its private variables: compiled again
         # outside the module they would read other ones, so they stay behind

@@ -192,7 +192,7 @@ def install(k: Any) -> None:
 
     @fn(".w", 1)
     def write(a: Any) -> Any:
-        io.write(k.shower.layout(a))
+        io.write(k.show(a))
         return a
 
     @fn(".fl", 0)
