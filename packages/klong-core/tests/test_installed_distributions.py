@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 
 HERE = Path(__file__).parent
 PACKAGES = HERE.parent.parent
+EXAMPLE = PACKAGES.parent / "examples" / "klong-backend-example"
 DEPENDENCIES = ["pluggy", "rich", "numpy"]  # what klong-core, klong-cli and klong-numpy need
 
 
@@ -73,7 +74,8 @@ def wheelhouse(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("src")
     ignore = shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests")
     projects = [PACKAGES / "klong-core", PACKAGES / "klong-cli", PACKAGES / "klong-numpy",
-                HERE / "fixtures" / "broken-backend", HERE / "fixtures" / "dup-backend"]
+                PACKAGES / "klong-torch", EXAMPLE, HERE / "fixtures" / "broken-backend",
+                HERE / "fixtures" / "dup-backend", HERE / "fixtures" / "misbehaving-backends"]
     copies = [shutil.copytree(p, src / p.name, ignore=ignore) for p in projects]
     r = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
               "--no-index", "-q", "-w", out, *copies])
@@ -116,12 +118,32 @@ def bare_env(env_factory) -> Path:
     return env_factory("klong-core", "klong-cli")
 
 
-def klong(bin_dir: Path, *args: str, strict: bool = False) -> subprocess.CompletedProcess:
+@pytest.fixture(scope="session")
+def misbehaving_env(env_factory) -> Path:
+    return env_factory("klong-core", "klong-cli", "klong-numpy", "klong-misbehaving-backends")
+
+
+@pytest.fixture(scope="session")
+def missing_env(env_factory) -> Path:
+    """Backends whose own dependency (torch, autograd) is not installed."""
+    return env_factory("klong-core", "klong-cli", "klong-numpy", "klong-torch", "klong-autograd")
+
+
+def _env(strict: bool = False, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("KLONG_BACKEND", "KLONG_DEBUG", "KLONG_STRICT_PLUGINS", "PYTHONPATH")}
     if strict:
         env["KLONG_STRICT_PLUGINS"] = "1"
-    return _run([bin_dir / "klong", *args], env=env)
+    env["KLONG_PLUGIN_TIMEOUT"] = "5"  # the hanging fixture plugin never finishes
+    return {**env, **extra}
+
+
+def klong(bin_dir: Path, *args: str, strict: bool = False) -> subprocess.CompletedProcess:
+    return _run([bin_dir / "klong", *args], env=_env(strict))
+
+
+def python(bin_dir: Path, code: str) -> subprocess.CompletedProcess:
+    return _run([bin_dir / "python", "-c", code], env=_env())
 
 
 def listing(bin_dir: Path, **kw) -> dict[str, dict]:
@@ -173,13 +195,18 @@ def test_strict_mode_makes_broken_plugins_fatal(broken_env) -> None:
 
 
 def test_two_distributions_claiming_one_name(dup_env) -> None:
+    """klong-numpy keeps the name numpy (it is called klong-NAME); the listing
+    names the other claimant; strict mode refuses."""
     r = klong(dup_env, "-e", "1+1")
-    assert r.returncode == 1
-    assert "claimed by two distributions" in r.stderr
-    assert "klong-numpy 0.1.0" in r.stderr and "klong-dup-backend 0.0.1" in r.stderr
+    assert (r.returncode, r.stdout.strip()) == (0, "2"), r.stderr
     row = listing(dup_env)["numpy"]
-    assert row["status"] == "error"
-    assert "klong-numpy" in row["distribution"] and "klong-dup-backend" in row["distribution"]
+    assert (row["status"], row["distribution"]) == ("ok", "klong-numpy")
+    assert "also claimed by klong-dup-backend 0.0.1" in row["warning"]
+    plain = klong(dup_env, "--list-backends").stdout
+    assert "numpy: also claimed by klong-dup-backend 0.0.1" in plain
+    r = klong(dup_env, "-e", "1+1", strict=True)
+    assert r.returncode == 1 and "claimed by two distributions" in r.stderr
+    assert "klong-numpy 0.1.0" in r.stderr and "klong-dup-backend 0.0.1" in r.stderr
 
 
 def test_no_backend_installed_says_what_to_install(bare_env) -> None:
@@ -199,3 +226,59 @@ def test_core_and_a_backend_alone_give_the_command(env_factory) -> None:
     assert (r.returncode, r.stdout) == (0, "[2 4 6 8 10]\n"), r.stderr
     r = klong(bin_dir, "--list-backends", "--json")
     assert [row["name"] for row in json.loads(r.stdout)] == ["numpy"]
+
+
+def test_misbehaving_plugins_are_contained(misbehaving_env) -> None:
+    """A plugin that exits or hangs while imported is listed as broken; the
+    others, and the listing itself, carry on (issue 13)."""
+    rows = listing(misbehaving_env)
+    assert set(rows) == {"numpy", "exits", "hangs", "raising", "notabackend"}
+    assert rows["exits"]["status"] == "error" and "SystemExit: 3" in rows["exits"]["error"]
+    assert rows["hangs"]["status"] == "error"
+    assert "did not finish within 5 s" in rows["hangs"]["error"]
+    assert all(rows[n]["status"] == "ok" for n in ("numpy", "raising", "notabackend"))
+    assert all(r["load_seconds"] >= 0 for r in rows.values())
+    r = klong(misbehaving_env, "-e", "1+1")
+    assert (r.returncode, r.stdout.strip()) == (0, "2"), r.stderr
+    r = python(misbehaving_env, "from klong.plugins import list_backends\n"
+                                "print('still here', len(list_backends()))")
+    assert r.stdout.strip() == "still here 5", r.stderr
+
+
+@pytest.mark.parametrize("name, message", [
+    ("raising", "backend 'raising' (klong-misbehaving-backends 0.0.1) failed to start: "
+                "TypeError: unsupported operand"),
+    ("notabackend", "its factory returned dict, not a klong.backend.Backend"),
+    ("exits", "is broken: SystemExit: 3"),
+])
+def test_a_failing_factory_is_a_clear_setup_error(misbehaving_env, name: str,
+                                                  message: str) -> None:
+    r = klong(misbehaving_env, "--backend", name, "-e", "1")
+    assert r.returncode == 1 and message in r.stderr, r.stderr
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_missing_dependency_is_listed_with_the_pip_command(missing_env) -> None:
+    rows = listing(missing_env)
+    assert rows["numpy"]["status"] == "ok"
+    torch, autograd = rows["torch"], rows["autograd"]
+    assert torch["status"] == "error" and "klong-torch needs torch" in torch["error"]
+    assert "pip install 'torch" in torch["error"]
+    assert autograd["status"] == "error"
+    assert "klong-autograd needs autograd>=1.7, which is not installed: " \
+           "pip install 'autograd>=1.7'" in autograd["error"]
+    r = klong(missing_env, "--backend", "torch", "-e", "1")
+    assert r.returncode == 1 and "pip install 'torch" in r.stderr
+    assert "internal error" not in r.stderr
+
+
+def test_the_full_repl_plugs_in_through_an_entry_point(bare_env, env_factory) -> None:
+    """klong-cli registers its REPL (group klong.repl); core names no distribution above it."""
+    from klong import command
+
+    assert "klong_cli" not in Path(command.__file__).read_text()
+    code = "from klong.command import full_repl; r = full_repl(); print(r and r.__module__)"
+    assert python(bare_env, code).stdout.strip() == "klong_cli.repl"
+    core_only = env_factory("klong-core", "klong-numpy")
+    assert python(core_only, code).stdout.strip() == "None"
+    assert "REPL: basic" in klong(core_only, "--version").stdout

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from klong import KlongInterpreter
 
 
+REPL_GROUP = "klong.repl"  # entry points of full REPLs (klong-cli's): repl(k, load=FILE)
+SLOW_IMPORT = 1.0  # seconds: a plugin slower to import is named in the listing
+
+
 class _UsageError(Exception):
     """A command line that cannot be run as given."""
 
@@ -88,12 +92,32 @@ def _version_text() -> str:
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    lines = [f"klong {__version__} (klong-core {version('klong-core')}, klong-cli {version('klong-cli')})"]
+    repls = ", ".join(_label(ep) for ep in metadata.entry_points(group=REPL_GROUP))
+    lines = [f"klong {__version__} (klong-core {version('klong-core')}, "
+             f"REPL: {repls or 'basic (pip install klong-cli for the full one)'})"]
     for ep in sorted(metadata.entry_points(group=GROUP), key=lambda e: e.name):
-        dist = getattr(ep, "dist", None)
-        label = f"{dist.metadata['Name']} {dist.version}" if dist is not None else ep.value
-        lines.append(f"backend {ep.name}: {label}")
+        lines.append(f"backend {ep.name}: {_label(ep)}")
     return "\n".join(lines)
+
+
+def _label(ep: Any) -> str:
+    dist = getattr(ep, "dist", None)
+    return f"{dist.metadata['Name']} {dist.version}" if dist is not None else ep.value
+
+
+def full_repl() -> Any:
+    """The full REPL a distribution plugs in (entry point group ``klong.repl``,
+    klong-cli's), or None for core's basic one. Core names no distribution
+    built on it; one that fails to load is reported and skipped."""
+    from importlib import metadata
+
+    for ep in sorted(metadata.entry_points(group=REPL_GROUP), key=lambda e: e.name):
+        try:
+            return ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken REPL must not stop the basic one
+            print(f"klong: warning: REPL {ep.name} ({_label(ep)}) cannot be loaded: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
+    return None
 
 
 def _list_backends(as_json: bool) -> int:
@@ -124,7 +148,10 @@ def _list_backends(as_json: bool) -> int:
 
         print(f"no backend is installed: {INSTALL_HINT}", file=sys.stderr)
     notes = [f"{r.name}: {r.description}" for r in rows if r.description and r.status == "ok"]
-    if notes and not as_json:
+    notes += [f"{r.name}: {r.warning}" for r in rows if r.warning]
+    notes += [f"{r.name}: its plugin took {r.load_seconds:.1f} s to import" for r in rows
+              if r.load_seconds >= SLOW_IMPORT]
+    if notes:
         print("\n".join(notes))
     return 0
 
@@ -166,11 +193,8 @@ def _run(ns: argparse.Namespace) -> int:
     for expr in ns.exprs:
         print(k.shower.layout(k(expr)), flush=True)
     if interactive:  # the REPL loads the file: an error there is shown, not fatal
-        if _has("klong_cli"):
-            from klong_cli.repl import repl
-
-            return repl(k, load=ns.load)
-        return _basic_repl(k, ns.load)
+        repl = full_repl()
+        return repl(k, load=ns.load) if repl is not None else _basic_repl(k, ns.load)
     return 0
 
 

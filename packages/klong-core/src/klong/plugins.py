@@ -3,19 +3,26 @@
 Backends are distributions that declare an entry point in the group
 ``klong.backends`` (see :mod:`klong.hookspecs`). Entry points are read from
 metadata without importing anything; a backend's module is imported only when
-that backend is used or listed, each one inside its own ``try``, so a broken
-plugin is reported (by :func:`list_backends`, and when it is asked for) and
-never breaks the others. ``KLONG_STRICT_PLUGINS=1`` makes any broken plugin
-fatal, for plugin authors.
+that backend is used or listed, each one inside its own ``try`` (on a thread,
+bounded by ``KLONG_PLUGIN_TIMEOUT`` seconds, and timed), so a broken plugin --
+one that raises, exits or hangs while it is imported, lacks a dependency its
+distribution declares, or whose factory fails -- is reported (by
+:func:`list_backends`, and when it is asked for) and never breaks the others.
+When several distributions claim one name, the one called ``klong-NAME``
+keeps it and the listing names the others. ``KLONG_STRICT_PLUGINS=1`` makes
+any of this fatal, for plugin authors.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
+import threading
+import time
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any
+from typing import Any, Callable
 
 import pluggy
 
@@ -23,6 +30,7 @@ from klong import hookspecs
 from klong.backend import Backend, BackendInfo
 
 GROUP = "klong.backends"
+IMPORT_TIMEOUT = 30.0  # seconds a plugin may take to import (KLONG_PLUGIN_TIMEOUT)
 INSTALL_HINT = "pip install klong-numpy (CPU, NumPy) or pip install klong-torch (PyTorch)"
 
 
@@ -44,6 +52,8 @@ class BackendStatus:
     status: str = "ok"  # "ok" or "error"
     error: str = ""
     description: str = ""
+    warning: str = ""  # e.g. other distributions claiming the same name
+    load_seconds: float = 0.0  # time to import the plugin and call klong_backend()
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class _Candidate:
     entry_point: metadata.EntryPoint
     distribution: str
     version: str
+    dist: metadata.Distribution | None = None
 
     def label(self) -> str:
         return f"{self.distribution} {self.version}".strip()
@@ -67,6 +78,8 @@ class _Loaded:
     manager: pluggy.PluginManager | None = None
     info: BackendInfo | None = None
     error: str = ""
+    warning: str = ""
+    seconds: float = 0.0
 
 
 def _strict() -> bool:
@@ -74,7 +87,71 @@ def _strict() -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    hint = f" (pip install {exc.name})" if isinstance(exc, ModuleNotFoundError) and exc.name else ""
+    return f"{type(exc).__name__}: {exc}{hint}"
+
+
+def _timeout() -> float:
+    try:
+        return float(os.environ.get("KLONG_PLUGIN_TIMEOUT", "") or IMPORT_TIMEOUT)
+    except ValueError:
+        return IMPORT_TIMEOUT
+
+
+class _Hung(Exception):
+    pass
+
+
+def _bounded(fn: Callable[[], Any], seconds: float) -> Any:
+    """``fn()`` on a thread of its own, waited for at most ``seconds``: a
+    plugin that hangs while importing is reported instead of hanging us, and
+    one that raises anything (``SystemExit`` too) only fails itself."""
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - sys.exit() in a plugin included
+            box["error"] = exc
+
+    t = threading.Thread(target=run, name="klong-plugin-import", daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        raise _Hung(f"importing the plugin did not finish within {seconds:g} s "
+                    "(KLONG_PLUGIN_TIMEOUT sets the limit)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _missing_requirements(dist: metadata.Distribution | None) -> list[str]:
+    """The requirements of ``dist`` that no installed distribution satisfies
+    by name (read from metadata, nothing imported); extras are ignored, and so
+    are requirements whose environment marker cannot be checked here."""
+    missing = []
+    for req in (dist.requires or []) if dist is not None else []:
+        spec, _, marker = req.partition(";")
+        if marker.strip() and not _marker_holds(marker):
+            continue
+        name = re.match(r"\s*([A-Za-z0-9._-]+)", spec)
+        if name is None:
+            continue
+        try:
+            metadata.distribution(name.group(1))
+        except metadata.PackageNotFoundError:
+            missing.append(spec.strip().replace(" ", ""))
+    return missing
+
+
+def _marker_holds(marker: str) -> bool:
+    if "extra" in marker:
+        return False
+    try:
+        from packaging.markers import Marker
+        return Marker(marker).evaluate()
+    except Exception:  # noqa: BLE001 - no packaging, or a marker it cannot read
+        return False
 
 
 class BackendRegistry:
@@ -94,6 +171,7 @@ class BackendRegistry:
                 entry_point=ep,
                 distribution=dist.metadata["Name"] if dist is not None else "?",
                 version=dist.version if dist is not None else "",
+                dist=dist,
             )
             self.candidates.setdefault(ep.name, []).append(cand)
         self._loaded: dict[str, _Loaded] = {}
@@ -108,27 +186,47 @@ class BackendRegistry:
         return self._loaded[name]
 
     def _load_uncached(self, name: str) -> _Loaded:
-        cands = self.candidates[name]
-        first = cands[0]
-        if len(cands) > 1:
-            claims = " and ".join(c.label() for c in cands)
-            return _Loaded(first, error=f"backend {name!r} is claimed by two distributions: "
-                           f"{claims}; uninstall one of them")
+        first, warning, error = self._claimant(name)
+        if error:
+            return _Loaded(first, error=error)
+        missing = _missing_requirements(first.dist)
+        if missing:
+            return _Loaded(first, error=f"{first.distribution} needs {', '.join(missing)}, "
+                           "which is not installed: pip install "
+                           + " ".join(f"'{m}'" if set(m) & set("<>=!~[;") else m for m in missing))
+        start = time.perf_counter()
         try:
-            module = first.entry_point.load()
-            pm = pluggy.PluginManager(hookspecs.PROJECT)
-            pm.add_hookspecs(hookspecs)
-            pm.register(module, name=f"{GROUP}:{name}")
-            infos = [i for i in pm.hook.klong_backend() if i is not None]
-        except Exception as exc:  # a broken plugin must not break the others
-            return _Loaded(first, error=_describe(exc))
+            pm, infos = _bounded(lambda: _plugin(name, first), _timeout())
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - a broken plugin must not break the others
+            return _Loaded(first, error=_describe(exc), seconds=time.perf_counter() - start)
+        loaded = _Loaded(first, warning=warning, seconds=time.perf_counter() - start)
         if len(infos) != 1 or not isinstance(infos[0], BackendInfo):
-            return _Loaded(first, error=f"klong_backend() gave {infos!r}, "
-                           "expected exactly one BackendInfo")
-        if infos[0].name != name:
-            return _Loaded(first, error=f"entry point {name!r} provides a backend named "
-                           f"{infos[0].name!r}; the two names must agree")
-        return _Loaded(first, manager=pm, info=infos[0])
+            loaded.error = f"klong_backend() gave {infos!r}, expected exactly one BackendInfo"
+        elif infos[0].name != name:
+            loaded.error = (f"entry point {name!r} provides a backend named "
+                            f"{infos[0].name!r}; the two names must agree")
+        else:
+            loaded.manager, loaded.info = pm, infos[0]
+        return loaded
+
+    def _claimant(self, name: str) -> tuple[_Candidate, str, str]:
+        """The distribution that provides ``name``, a warning, and an error:
+        of several claimants, the one called ``klong-NAME`` (the project's
+        own naming) wins and the others are named in the warning; with no
+        such one, or in strict mode, the claim is an error naming them all."""
+        cands = self.candidates[name]
+        if len(cands) == 1:
+            return cands[0], "", ""
+        claims = " and ".join(c.label() for c in cands)
+        owners = [c for c in cands if c.distribution.lower() == f"klong-{name}".lower()]
+        if len(owners) == 1 and not _strict():
+            others = ", ".join(c.label() for c in cands if c is not owners[0])
+            return owners[0], (f"also claimed by {others} (ignored; uninstall it, or "
+                               "rename its entry point)"), ""
+        return cands[0], "", (f"backend {name!r} is claimed by two distributions: "
+                              f"{claims}; uninstall one of them")
 
     def _check(self, loaded: _Loaded) -> _Loaded:
         if loaded.error:
@@ -187,10 +285,20 @@ class BackendRegistry:
             raise KlongSetupError(f"precision must be 32 or 64, not {precision!r}")
         try:
             chosen = loaded.manager.hook.klong_select_device(backend_name=name, requested=device)
-            return loaded.info.factory(device=chosen if chosen is not None else device,
-                                       precision=precision)
+            backend = loaded.info.factory(device=chosen if chosen is not None else device,
+                                          precision=precision)
         except (ValueError, RuntimeError) as exc:
             raise KlongSetupError(f"backend {name!r}: {exc}") from exc
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - the plugin's fault, said as such
+            raise KlongSetupError(f"backend {name!r} ({loaded.candidate.label()}) failed to "
+                                  f"start: {_describe(exc)}") from exc
+        if not isinstance(backend, Backend):
+            raise KlongSetupError(f"backend {name!r} ({loaded.candidate.label()}) is broken: "
+                                  f"its factory returned {type(backend).__name__}, "
+                                  "not a klong.backend.Backend")
+        return backend
 
     def list_backends(self) -> list[BackendStatus]:
         """Every installed backend with its distribution, devices and status."""
@@ -198,7 +306,9 @@ class BackendRegistry:
         for name in self.names():
             loaded = self._load(name)
             c = loaded.candidate
-            row: dict[str, Any] = dict(name=name, distribution=c.distribution, version=c.version)
+            row: dict[str, Any] = dict(name=name, distribution=c.distribution, version=c.version,
+                                       warning=loaded.warning,
+                                       load_seconds=round(loaded.seconds, 3))
             if loaded.error:
                 if _strict():
                     self._check(loaded)
@@ -221,6 +331,15 @@ class BackendRegistry:
             rows.append(BackendStatus(**row, devices=devices, float64=info.float64,
                                       autograd=info.autograd, description=info.description))
         return rows
+
+
+def _plugin(name: str, cand: _Candidate) -> tuple[pluggy.PluginManager, list]:
+    """Import a backend's plugin module, register it, ask it for its BackendInfo."""
+    module = cand.entry_point.load()
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    pm.register(module, name=f"{GROUP}:{name}")
+    return pm, [i for i in pm.hook.klong_backend() if i is not None]
 
 
 @functools.cache
