@@ -366,31 +366,12 @@ def _internal(op: str, e: Exception) -> KlongError:
     return KlongError(f"{op}: cannot differentiate: {type(e).__name__}: {e}")
 
 
-def _resolver(k: Any) -> Callable[[str], str] | None:
-    """Where a global named in a differentiation compiled now is stored: inside
-    an open module, the module's own variables live qualified (``w`m``), as
-    the compiler resolves the references to them; locals and others are plain."""
-    mod = k.module
-    if mod is None:
-        return None
-    local = set().union(*k.compiler.bound)
-    G = k.globals
-
-    def resolve(name: str) -> str:
-        if name in local or name.startswith("."):
-            return name
-        q = mod.qualify(name)
-        return q if q in G else name
-
-    return resolve
-
-
 def compile_grad(k: Any, op: str, left: Callable, right: Callable, lnode: Node, rnode: Node,
                  where: Callable) -> Callable[[], Any]:
     """The closure for ``f:>x`` / ``x∇f`` / ``x∂f``."""
     point_node = rnode if op == ":>" else lnode
     bare = point_node.name if isinstance(point_node, Var) else None
-    resolve = _resolver(k)
+    resolve = k.compiler.storage()  # the names' keys as this text sees them (locals, modules)
 
     def run() -> Any:
         b = right()

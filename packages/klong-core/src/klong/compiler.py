@@ -1,21 +1,25 @@
 """Tree -> Python closures. Each node becomes a zero-argument function that
 computes its value; operators are looked up once, here, not on every run.
 
-Variables live in one dictionary per interpreter. Function calls bind x, y, z,
-their locals and ``.f`` by saving the old values and restoring them on return
-("shallow binding"), which is exactly Klong's dynamic scoping: a lookup is one
-dictionary access, and ``::`` assigns to the innermost live binding.
+Names are resolved here, once, as the reference interpreter does: lexically.
+A function's x, y, z and locals are renamed to keys of their own (``a`3``),
+which a function literal written inside it reads and assigns too; every other
+name is a global (or a module's). The keys live in the one dictionary of
+globals, bound when the function is called and restored when it returns, so
+a variable read is one dictionary access, recursion gets a fresh binding per
+call, and a local outlives no call (functions are not closures).
 """
 
 from __future__ import annotations
 
 import operator
+from itertools import count
 from typing import Any, Callable
 
 from .errors import KlongError
 from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
-from .values import UNDEFINED, KDict, KFunction, Lambda, Projection, Symbol
+from .values import KDict, KFunction, Lambda, Projection, Symbol
 
 MISSING = object()
 # integer-only shortcuts for the hottest dyads (exact: Python ints never wrap)
@@ -26,6 +30,16 @@ SCALAR_FAST: dict[str, Callable[[int, int], int]] = {
 }
 PARAMS = ("x", "y", "z")
 GRAD_OPS = (":>", "\u2202", "\u2207")
+
+
+class Scope:
+    """What one function literal binds: its arguments and locals, each renamed
+    to a key of its own (``a`3``), and the Lambda that ``.f`` is in its text."""
+
+    def __init__(self, serial: int, params: tuple[str, ...], local_names: list[str], lam: Lambda):
+        self.locals = tuple(dict.fromkeys(local_names))
+        self.keys = {name: f"{name}`{serial}" for name in params + self.locals}
+        self.lam = lam
 
 
 class Module:
@@ -65,7 +79,8 @@ class Compiler:
         self.adverbs = interp.adverbs
         self.src = ""
         self.origin: str | None = None
-        self.bound: list[set[str]] = []  # names bound by the lambdas being compiled
+        self.scopes: list[Scope] = []  # the lambdas being compiled, innermost last
+        self.serial = count()  # numbers the keys of each lambda's names
 
     def compile(self, node: Node, src: str, origin: str | None = None) -> Callable[[], Any]:
         self.src, self.origin = src, origin
@@ -93,10 +108,19 @@ class Compiler:
             return KDict({hkey(k): (k, v) for k, v in pairs})
         return make
 
+    def local(self, name: str) -> str | None:
+        """The key of ``name`` if it is an argument or local of a lambda around this
+        point of the text (the innermost one that binds it), else None."""
+        for scope in reversed(self.scopes):
+            key = scope.keys.get(name)
+            if key is not None:
+                return key
+        return None
+
     def resolve(self, name: str) -> tuple[str, str | None]:
-        """The name a reference reads: (primary, fallback) under an open module."""
+        """The name a global reference reads: (primary, fallback) under an open module."""
         mod = self.k.module
-        if mod is None or name in PARAMS or name.startswith(".") or any(name in b for b in self.bound):
+        if mod is None or name in PARAMS or name.startswith("."):
             return name, None
         if name in mod.members or name not in mod.existing:
             return mod.qualify(name), name
@@ -104,8 +128,14 @@ class Compiler:
 
     def c_Var(self, node: Var) -> Callable[[], Any]:
         G = self.G
-        name, fallback = self.resolve(node.name)
         where = self.located(node)
+        key = self.local(node.name)
+        if key is not None:
+            return _read_local(G, key, where, _unbound(node.name, self.scopes[-1].keys.get(node.name) == key))
+        if node.name == ".f" and self.scopes:
+            lam = self.scopes[-1].lam  # the function whose text this is
+            return lambda: lam
+        name, fallback = self.resolve(node.name)
         if fallback is None:
             def get() -> Any:
                 try:
@@ -122,6 +152,22 @@ class Compiler:
             return v
         return get_mod
 
+    def storage(self) -> Callable[[str], str]:
+        """Where each name, as this point of the text sees it, is stored: for
+        names only known at run time (the symbols given to ``:>``)."""
+        scopes, mod = [s.keys for s in self.scopes], self.k.module
+        G = self.G
+
+        def key(name: str) -> str:
+            for scope in reversed(scopes):
+                if name in scope:
+                    return scope[name]
+            if mod is None or name.startswith("."):
+                return name
+            q = mod.qualify(name)
+            return q if q in G else name
+        return key
+
     # -- definitions -----------------------------------------------------------
     def c_define(self, node: Dyad) -> Callable[[], Any]:
         target = node.left
@@ -129,17 +175,20 @@ class Compiler:
         if not isinstance(target, Var):
             raise where(KlongError("::: the left side of a definition must be a variable"))
         name = target.name
-        if name in PARAMS and self.bound:  # read-only inside functions; plain globals outside
-            raise where(KlongError(f"::: {name} is read-only"))
+        if name in PARAMS and self.scopes and name not in self.scopes[-1].locals:
+            raise where(KlongError(f"::: {name} is read-only"))  # plain globals outside functions
+        key = self.local(name)
         G = self.G
         mod = self.k.module
         also = None
-        if (mod is not None and not name.startswith(".") and not any(name in b for b in self.bound)
-                and (not self.bound or name in mod.members or name not in mod.existing)):
+        if key is not None:
+            name = key
+        elif (mod is not None and not name.startswith(".")
+                and (not self.scopes or name in mod.members or name not in mod.existing)):
             # inside a function, a name defined outside before the module opened
             # (and not by the module) stays that outside variable, as references do
             mod.members.add(name)
-            if not self.bound:  # module top level: a::1 is a`m::1; a::a`m
+            if not self.scopes:  # module top level: a::1 is a`m::1; a::a`m
                 also = name
             name = mod.qualify(name)
         value = self.c(node.right)
@@ -168,18 +217,19 @@ class Compiler:
         return cond
 
     def c_Lam(self, node: Lam) -> Callable[[], Any]:
-        params = PARAMS[:node.arity]
-        locals_ = tuple(node.local_names)
-        self.bound.append(set(params) | set(locals_))
+        lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
+        scope = Scope(next(self.serial), PARAMS[:node.arity], node.local_names, lam)
+        self.scopes.append(scope)
         try:
             stmts = [self.c(s) for s in node.body]
         finally:
-            self.bound.pop()
+            self.scopes.pop()
+        params = tuple(scope.keys[p] for p in PARAMS[:node.arity])
+        locals_ = tuple(scope.keys[a] for a in scope.locals if a not in PARAMS[:node.arity])
         body = _counted(_sequence(stmts), self.k.guard)
-        lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
-        # .f is bound only where something could read it (a reference, or text
-        # evaluated at run time); binding it costs every call of every function
-        binds_f = any(name in node.src for name in (".f", ".E", ".l"))
+        # .f in this text is lam itself (compiled above); only text evaluated at
+        # run time (.E, .l) needs .f bound, and binding it costs every call
+        binds_f = ".E" in node.src or ".l" in node.src
         lam.call = _binder(self.G, lam, params, locals_, body, binds_f)
         return lambda: lam
 
@@ -392,46 +442,51 @@ def _counted(body: Callable[[], Any], guard: Any) -> Callable[[], Any]:
     return run
 
 
+def _unbound(name: str, own: bool) -> str:
+    if own:
+        return f"undefined: {name} (a local variable not assigned yet)"
+    return (f"undefined: {name} (a local of an enclosing function, which has not "
+            "assigned it or has returned: functions are not closures)")
+
+
+def _read_local(G: dict, key: str, where: Callable[[KlongError], KlongError],
+                message: str) -> Callable[[], Any]:
+    def get() -> Any:
+        try:
+            return G[key]
+        except KeyError:
+            raise where(KlongError(message)) from None
+    return get
+
+
 def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any],
-            binds_f: bool = True) -> Callable:
-    """The call of a lambda: bind arguments and locals dynamically, run, restore.
-    The two monad versions are the general ``call`` unrolled: every Klong call
-    of a one-argument function runs them, so they save the loops."""
-    get = G.get
+            binds_f: bool) -> Callable:
+    """The call of a lambda: bind its arguments' keys, unbind its locals' keys
+    (a recursive call starts afresh), run, restore. The key bindings of the
+    running calls are what functions written inside them read. The one-
+    argument version is the general ``call`` unrolled: every Klong call of a
+    monad runs it."""
+    get, pop = G.get, G.pop
+    if not locals_ and not params and not binds_f:
+        return lambda args: body()
     if not locals_ and len(params) == 1 and not binds_f:
+        kx = params[0]
         def call_x(args: list) -> Any:
-            ox = get("x", MISSING)
-            G["x"] = args[0]
+            ox = get(kx, MISSING)
+            G[kx] = args[0]
             try:
                 return body()
             finally:
                 if ox is MISSING:
-                    del G["x"]
+                    del G[kx]
                 else:
-                    G["x"] = ox
+                    G[kx] = ox
         return call_x
-    if not locals_ and len(params) == 1:
-        def call1(args: list) -> Any:
-            ox, of = get("x", MISSING), get(".f", MISSING)
-            G["x"] = args[0]
-            G[".f"] = lam
-            try:
-                return body()
-            finally:
-                if ox is MISSING:
-                    del G["x"]
-                else:
-                    G["x"] = ox
-                if of is MISSING:
-                    del G[".f"]
-                else:
-                    G[".f"] = of
-        return call1
     names = params + locals_ + ((".f",) if binds_f else ())
     def call(args: list) -> Any:
         saved = [get(n, MISSING) for n in names]
         for n in locals_:
-            G[n] = UNDEFINED  # locals start out undefined
+            pop(n, None)
         for n, v in zip(params, args):
             G[n] = v
         if binds_f:
@@ -441,7 +496,7 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
         finally:
             for n, v in zip(names, saved):
                 if v is MISSING:
-                    G.pop(n, None)
+                    pop(n, None)
                 else:
                     G[n] = v
     return call

@@ -376,7 +376,8 @@ def describe_backend(k: Any) -> str:
 def carry(old: Any, new: Any, v: Any) -> Any:
     """Value ``v`` of interpreter ``old`` rebuilt for interpreter ``new``:
     arrays move to the new backend, function literals are compiled again from
-    their source (scoping is dynamic, so that keeps their meaning)."""
+    their source (at top level: a literal that read an enclosing function's
+    locals could not read them once that function had returned anyway)."""
     t = type(v)
     if t in (int, float, str, Char, Symbol) or isinstance(v, Special):
         return v
