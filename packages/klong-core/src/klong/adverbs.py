@@ -3,7 +3,9 @@
 An adverb receives the verb it modifies as a pair of Python callables, its
 monadic meaning ``m(a)`` and its dyadic meaning ``d(a, b)``, plus the operator
 spelling when the verb is a primitive (``op``), which unlocks array fast paths
-(``+/`` is one backend reduction, not a Python loop).
+(``+/`` is one backend reduction, not a Python loop). For a function literal
+that has one, ``op`` is instead its whole-array form (``klong/wholeform.py``),
+which Each tries before calling the function once per element.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ class Adverbs:
             return m(a)
         if op in ATOMIC_MONADS and v.isarr(a):
             return m(a)
+        if callable(op) and v.isarr(a):
+            r = op(a)
+            if r is not None:
+                return r
         return v.like(a, [m(x) for x in v.elems(a)])
 
     def each2(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
@@ -100,7 +106,7 @@ class Adverbs:
             return a
         if v.isarr(a):
             if op in REDUCERS:
-                return v.B.reduce(REDUCERS[op], a)
+                return v.reduce(REDUCERS[op], a)
             if op == "," and a.ndim >= 2:
                 return v.B.reshape(a, (a.shape[0] * a.shape[1],) + tuple(a.shape[2:]))
         xs = v.elems(a)
@@ -136,7 +142,7 @@ class Adverbs:
         if v.is_atom(b):
             return d(a, b)
         if op in REDUCERS and v.isarr(b):
-            return d(a, v.B.reduce(REDUCERS[op], b))
+            return d(a, v.reduce(REDUCERS[op], b))
         acc = a
         for x in v.elems(b):
             acc = d(acc, x)

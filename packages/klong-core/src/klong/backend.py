@@ -236,6 +236,17 @@ class Backend:
         the int64 range, return Python ints (a number, or a list for rank > 1)."""
         raise NotImplementedError
 
+    def matmul(self, a: Array, b: Array) -> Array:
+        """The matrix product of a matrix and a matrix or vector of the same
+        kind (integers only where no sum leaves int64). Default: ``a @ b``."""
+        return a @ b
+
+    def reduce_in_range(self, op: str, a: Array) -> Any:
+        """:meth:`reduce` where core has proven that an integer "sum" stays in
+        the int64 range (from the operand's known extent), so no exactness
+        check is needed. Default: :meth:`reduce`."""
+        return self.reduce(op, a)
+
     def scan(self, op: str, a: Array) -> Array:
         """Running ``op`` ("sum", "prod", "max", "min") along the first axis.
         Integer "sum" and "prod" must be exact, as for :meth:`reduce` (return a

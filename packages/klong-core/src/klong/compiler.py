@@ -20,6 +20,7 @@ from .errors import KlongError
 from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
 from .values import KDict, KFunction, Lambda, Projection, Symbol
+from .wholeform import whole_form
 
 MISSING = object()
 # integer-only shortcuts for the hottest dyads (exact: Python ints never wrap)
@@ -222,6 +223,7 @@ class Compiler:
         self.scopes.append(scope)
         try:
             stmts = [self.c(s) for s in node.body]
+            lam.whole = whole_form(node, self.c, lambda args: lam.call(args), self.verbs)
         finally:
             self.scopes.pop()
         params = tuple(scope.keys[p] for p in PARAMS[:node.arity])
@@ -292,7 +294,7 @@ class Compiler:
                     raise KlongError("a verb must be a function")
                 call = f.call
                 if type(f) is Lambda and f.arity == 1:  # skip the arity checks per element
-                    return (lambda a: call([a]), lambda a, b: apply_adv(f, [a, b]), None)
+                    return (lambda a: call([a]), lambda a, b: apply_adv(f, [a, b]), f.whole)
                 if type(f) is Lambda and f.arity == 2:
                     return (lambda a: apply_adv(f, [a]), lambda a, b: call([a, b]), None)
                 return (lambda a: apply_adv(f, [a]), lambda a, b: apply_adv(f, [a, b]), None)

@@ -98,12 +98,13 @@ class KFunction:
 class Lambda(KFunction):
     """A function literal ``{...}``: its compiled body and the names it binds."""
 
-    __slots__ = ("arity", "call", "src")
+    __slots__ = ("arity", "call", "src", "whole")
 
     def __init__(self, arity: int, call: Callable[[list], Any], src: str):
         self.arity = arity
         self.call = call
         self.src = src
+        self.whole: Callable[[Any], Any] | None = None  # Each in one array call (wholeform.py)
 
 
 class Projection(KFunction):

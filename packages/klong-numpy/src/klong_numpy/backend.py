@@ -165,6 +165,10 @@ class NumpyBackend(Backend):
         r = _REDUCE[op](a, axis=0)
         return r.item() if r.ndim == 0 else r
 
+    def reduce_in_range(self, op: str, a: np.ndarray) -> Any:
+        r = _REDUCE[op](a, axis=0)
+        return r.item() if r.ndim == 0 else r
+
     def scan(self, op: str, a: np.ndarray) -> Any:
         if a.dtype.kind == "i" and op in ("sum", "prod") and not _fits(op, a, partial=True):
             out, acc = [], None

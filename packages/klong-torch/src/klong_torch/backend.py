@@ -258,6 +258,9 @@ class TorchBackend(Backend):
     def reduce(self, op: str, a: torch.Tensor) -> Any:
         if a.dtype == torch.int64 and op in ("sum", "prod") and not _fits(op, a):
             return _exact_scan(op, a.tolist())[-1]
+        return self.reduce_in_range(op, a)
+
+    def reduce_in_range(self, op: str, a: torch.Tensor) -> Any:
         r = _REDUCE[op](a, dim=0)
         if r.dtype == torch.bool:
             r = r.to(torch.int64)

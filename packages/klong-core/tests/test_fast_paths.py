@@ -1,0 +1,132 @@
+"""The speed paths give exactly what the plain evaluator gives.
+
+Each case runs a Klong text that takes a fast path, and the same computation
+written so that the evaluator takes its general one (a lambda instead of a
+primitive, one element at a time), and asserts the two results match: same
+values, same types, exact integers. No test here measures time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from klong import KlongError, KlongInterpreter
+
+
+def same(k: KlongInterpreter, fast: str, plain: str) -> None:
+    try:
+        b = k(plain)
+    except KlongError:
+        with pytest.raises(KlongError):
+            k(fast)
+        return
+    a = k(fast)
+    assert k(f"({fast})~{plain}") == 1, (a, b)
+    assert k.shower.layout(a) == k.shower.layout(b)
+
+
+# -- +/ over integers: the bound from the cached extent replaces a second pass --
+
+@pytest.mark.parametrize("setup", [
+    "v::!5000",                        # extent known from !n
+    "v::(2^50)+!5000",                 # large, still in range
+    "v::(2^61)+!5000",                 # bound over int64: the exact check decides
+    "v::(2^62)*1+5000#1",              # the sum leaves int64: exact Python integers
+    "v::(-2^62)+!5000",
+    "v::[5000 3]:^!15000",               # a matrix: sums of columns
+    "v::(2^61)*[5000 2]:^1",             # columns whose sums leave int64
+])
+def test_integer_sum_is_exact(k: KlongInterpreter, setup: str) -> None:
+    k(setup)
+    same(k, "+/v", "{x+y}/v")
+    same(k, "7+/v", "7{x+y}/v")
+
+
+def test_integer_sum_of_python_data(k: KlongInterpreter) -> None:
+    k["v"] = k.backend.asarray(list(range(-3000, 6000)))
+    assert k("+/v") == sum(range(-3000, 6000))
+    k["v"] = k.backend.asarray([2**62] * 4096)
+    assert k("+/v") == 2**74
+
+
+# -- f'a in one array operation (klong/wholeform.py) ----------------------------
+# "{x;BODY}" has two statements, which keeps the one-call-per-element path.
+
+DATA = {
+    "M": "[3 4]:^!12",                   # an integer matrix
+    "R": "0.5*[3 4]:^!12",               # a real matrix (halves: exact sums)
+    "v": "(-5)+!11",
+    "r": "0.25*(-5)+!11",
+    "H": "(2^40)+[2 3]:^!6",             # products leave int64
+    "N": "2^62",                         # a free variable holding a large integer
+}
+
+BODIES = ["(x*x)+1", "x*2", "-x", "%x+100", "~x", "x%3", "x<2", "x=1", "x&2", "x|n",
+          "x+n", "(x*N)-x", "x:%3", "x!3", "x", "1%x", "x:%0", "x!0", "x^2"]
+
+
+@pytest.mark.parametrize("data", ["M", "R", "v", "r", "H"])
+@pytest.mark.parametrize("body", BODIES)
+def test_each_whole_array(k: KlongInterpreter, data: str, body: str) -> None:
+    for name, text in DATA.items():
+        k(f"{name}::{text}")
+    k("n::3")
+    if data in "Rr" and ("x:%" in body or "x!" in body):
+        return  # integer division of reals: an error either way (checked below)
+    same(k, f"{{{body}}}'{data}", f"{{x;{body}}}'{data}")
+
+
+def test_each_whole_array_keeps_the_per_row_meaning_of_lists(k: KlongInterpreter) -> None:
+    k("M::[3 3]:^!9;v::[10 20 30]")  # x+v on a row adds v along the row, not down the columns
+    same(k, "{x+v}'M", "{x;x+v}'M")
+    assert k("{x+v}'M").tolist() == [[10, 21, 32], [13, 24, 35], [16, 27, 38]]
+    k("s::\"abc\"")
+    same(k, "{x}'s", "{x;x}'s")
+
+
+def test_each_whole_array_errors_as_the_plain_path(k: KlongInterpreter) -> None:
+    for text in ["{x:%2}'0.5*!3", "{x+u}'!3", "{x+\"a\"}'!3"]:
+        plain = text.replace("{x", "{x;x", 1)
+        with pytest.raises(KlongError):
+            k(plain)
+        with pytest.raises(KlongError):
+            k(text)
+
+
+IP = "{[b];b::y;{+/x*b}'x}"
+IP_PLAIN = "{[b];b::y;{x;+/x*b}'x}"
+
+
+@pytest.mark.parametrize("a,b", [
+    ("[4 3]:^!12", "[3 2]:^!6"),             # integers
+    ("0.5*[4 3]:^!12", "0.25*[3 5]:^!15"),   # reals with exact sums
+    ("[4 3]:^!12", "[1 2 3]"),               # a vector: dot products
+    ("(2^40)+[2 3]:^!6", "(2^40)+[3 2]:^!6"),  # sums beyond int64: exact integers
+    ("[2 3]:^!6", "0.5*[3 2]:^!6"),          # integers with reals: per row
+    ("[2 3]:^!6", "[2 2]:^!4"),              # lengths differ: the per-row error or value
+])
+def test_inner_product_idiom(k: KlongInterpreter, a: str, b: str) -> None:
+    k(f"A::{a};B::{b}")
+    try:
+        expected = k(f"{IP_PLAIN}(A;B)")
+    except KlongError:
+        with pytest.raises(KlongError):
+            k(f"{IP}(A;B)")
+        return
+    same(k, f"{IP}(A;B)", f"{IP_PLAIN}(A;B)")
+    assert k.shower.layout(k(f"{IP}(A;B)")) == k.shower.layout(expected)
+
+
+def test_gradients_through_whole_array_forms(k: KlongInterpreter) -> None:
+    k("X::0.5*[3 2]:^!6;w::[1.0 2.0];c::3.0")
+    k("loss::{+/({+/x*w}'X)^2};plain::{+/({x;+/x*w}'X)^2}")
+    same(k, "loss:>w", "plain:>w")
+    k("l2::{+/+/{(x*c)-1}'X};p2::{+/+/{x;(x*c)-1}'X}")
+    same(k, "l2:>c", "p2:>c")
+
+
+def test_which_literals_get_a_whole_array_form(k: KlongInterpreter) -> None:
+    for text in ["{(x*x)+1}", "{-x}", "{x=n}", "{+/x*b}", "{+/b*x}"]:
+        assert k(text).whole is not None, text
+    for text in ["{x;x+1}", "{x%2}", "{x^2}", "{x|1}", "{[a];a::x;a+1}", "{x+y}", "{f(x)}", "{+/x*x}"]:
+        assert k(text).whole is None, text
