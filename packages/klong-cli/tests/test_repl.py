@@ -130,7 +130,8 @@ def test_ctrl_c_interrupts_a_running_loop(tmp_path: Path) -> None:
     child.expect("interrupted")
     child.expect(PROMPT)
     ask(child, "kept*7", "42")
-    child.sendline("{x+1}'!10000000")  # Ctrl-C inside an adverb's loop too (about 5 s long)
+    child.sendline("{x;x+1}'!10000000")  # Ctrl-C inside an adverb's loop too (about 5 s long;
+    # two statements: {x+1}'v would be one array operation)
     time.sleep(1.0)
     child.sendintr()
     child.expect("interrupted")
