@@ -20,7 +20,7 @@ def limit_of(k: KlongInterpreter, src: str, **limits: object) -> LimitError:
 
 @pytest.mark.parametrize("src", [FOREVER, "{1}{x+1}\\~0", "{x+1}:~0", "1000000000{x+1}:*0",
                                  "1000000000{x+1}\\*0", "f::{f(x+1)+1};f(0)",
-                                 "{x}'1000000#,!10"])
+                                 "{x;x}'1000000#,!10"])  # {x}'M: one array operation
 def test_a_step_limit_stops_every_kind_of_loop(k: KlongInterpreter, src: str) -> None:
     e = limit_of(k, src, steps=5000)
     assert e.limit == "steps" and "step limit (5000 steps) exceeded" in e.message
