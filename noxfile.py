@@ -8,6 +8,8 @@
   a wheel, installed with klong-core and klong-cli wheels alone, used and checked by the
   conformance kit.
 - ``bench``: the benchmarks (prints ratios, never fails on speed).
+- ``reference``: build the reference interpreter kg (needs ``cc``) and regenerate the
+  expected outputs of the reference tests (packages/klong-core/tests/reference).
 """
 
 from __future__ import annotations
@@ -76,6 +78,20 @@ def bench(session: nox.Session) -> None:
     """The benchmarks: Klong on each backend against raw numpy and torch (ratios only)."""
     install_klong(session)
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+@nox.session(python=False)
+def reference(session: nox.Session) -> None:
+    """Build kg from ../shared/reference/klong-c and regenerate every expected output
+    of the reference tests (tables, program .out files); ``-- tables`` for one part."""
+    if shutil.which("cc") is None:
+        session.error("needs a C compiler (cc) to build the reference interpreter")
+    # shared/ lies beside the clone (or beside a folder above it, for a worktree)
+    builds = [d.parent / "shared/reference/klong-c/build.sh" for d in [ROOT, *ROOT.parents]]
+    build = next((b for b in builds if b.is_file()), builds[0])
+    kg = session.run("bash", str(build), silent=True, external=True).strip().splitlines()[-1]
+    reference_dir = ROOT / "packages" / "klong-core" / "tests" / "reference"
+    session.run("python", str(reference_dir / "regen.py"), "--kg", kg, *session.posargs, external=True)
 
 
 EXAMPLE = ROOT / "examples" / "klong-backend-example"

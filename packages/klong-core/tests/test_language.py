@@ -140,16 +140,20 @@ def test_two_backends_side_by_side() -> None:
 
 
 @pytest.mark.parametrize("src, expected", [
-    ('"hello"=0cl', "[0 0 1 1 0]"),
-    ('s::"hello";s@&s=0cl', '"ll"'),
     ('"abc"="abc"', "1"),
     ('"bar"<"foo"', "1"),
     ('["abc" "x"]="abc"', "[1 0]"),
-    ('0cb<"abc"', "[0 0 1]"),
+    ('s::"hello";s@&{x=0cl}\'s', '"ll"'),
 ])
-def test_strings_compare_whole_with_strings_and_by_element_with_characters(
-        k: KlongInterpreter, src: str, expected: str) -> None:
+def test_strings_compare_whole_with_strings(k: KlongInterpreter, src: str, expected: str) -> None:
     assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", ['"hello"=0cl', '0cb<"abc"', '1="a"', "1<[]"])
+def test_a_string_or_empty_list_does_not_compare_with_an_atom_of_another_type(
+        k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError):  # as in kg: a type error
+        k(src)
 
 
 @pytest.mark.parametrize("src, printed, one_line", [

@@ -202,8 +202,6 @@ class Verbs:
         if type(x) is not int:
             if isinstance(x, self.AT):
                 raise err(op, f"expected an integer, got {type_name(x)}")
-            if type(x) is float and x.is_integer():
-                return int(x)
             raise err(op, f"expected an integer, got {type_name(x)}")
         return x
 
@@ -289,24 +287,7 @@ class Verbs:
                 if c:
                     return c
             return (len(a) > len(b)) - (len(a) < len(b))
-        ra, rb = self._rank(a), self._rank(b)
-        if ra != rb:
-            return (ra > rb) - (ra < rb)
         raise KlongError(f"cannot compare {type_name(a)} with {type_name(b)}")
-
-    def _rank(self, x: Any) -> int:
-        t = type(x)
-        if t in NUMT:
-            return 0
-        if t is Char:
-            return 1
-        if t is Symbol:
-            return 2
-        if t is str:
-            return 3
-        if self.is_list(x):
-            return 4
-        return 5
 
     # ======================================================================
     # atomic extension
@@ -344,6 +325,8 @@ class Verbs:
             # numpy answers 0-d operands with its own scalar types: make them Klong numbers
             return r if isinstance(r, AT) or type(r) in (int, float, list) else r.item()
         la, lb = self.is_list(a), self.is_list(b)
+        if (la and not len(a)) or (lb and not len(b)):  # [] is no number, nor a list of them
+            raise err(op, f"type error: {type_name(a)} and {type_name(b)}")
         if la and lb:
             if len(a) != len(b):
                 raise err(op, "length error: lists of different lengths")
@@ -369,6 +352,10 @@ class Verbs:
                 return scal(a)
             return self.mklist([self.atomic1(op, scal, arr, x) for x in self.elems(a)])
         if t is list or (t is str and not str_atom):
+            if not a:  # kg: [] and "" are no lists of numbers
+                if str_atom:
+                    return scal(a)
+                raise err(op, f"type error: {type_name(a)}")
             return self.mklist([self.atomic1(op, scal, arr, x, str_atom) for x in self.elems(a)])
         return scal(a)
 
@@ -485,6 +472,8 @@ class Verbs:
         return self.atomic2("%", _div, self._arr_div, a, b)
 
     def _arr_div(self, a: Any, b: Any) -> Any:
+        if self.B.any(b == 0) if isinstance(b, self.AT) else b == 0:  # x%0 is :undefined, in lists too
+            return self.exact("%", _div, a, b)
         if not isinstance(a, self.AT) or self.B.kind(a) == "i":
             if isinstance(a, self.AT):
                 a = self.B.to_float(a)
@@ -602,8 +591,6 @@ class Verbs:
         return self.atomic1(":#", one, None, a)
 
     def knot(self, a: Any) -> Any:
-        if type(a) in (list, str) and not a:
-            return 1
         return self.atomic1("~", lambda v: 0 if self.truth(v) else 1,
                             lambda v: self.B.to_int(v == 0) if v.ndim else (0 if self.truth(v) else 1),
                             a, str_atom=True) if self.is_list(a) else (0 if self.truth(a) else 1)
@@ -612,16 +599,13 @@ class Verbs:
     def _cmp_atoms(self, op: str, a: Any, b: Any) -> int:
         a, b = self.num(a), self.num(b)
         ta, tb = type(a), type(b)
-        if op == "=":
-            if ta in NUMT and tb in NUMT:
-                return int(real_eq(a, b)) if (ta is float or tb is float) else int(a == b)
-            if ta is not tb:
-                return 0
-            if ta is str:
-                return int(a == b)
-            return int(a is b)
+        # = < > compare two numbers, characters, strings or symbols (as kg does)
         if not ((ta in NUMT and tb in NUMT) or ta is tb) or ta not in (int, float, Char, str, Symbol):
             raise err(op, f"type error: cannot compare {type_name(a)} and {type_name(b)}")
+        if op == "=":
+            if ta in NUMT:
+                return int(real_eq(a, b)) if (ta is float or tb is float) else int(a == b)
+            return int(a == b) if ta is str else int(a is b)
         c = self.compare(a, b)
         return int(c < 0) if op == "<" else int(c > 0)
 
@@ -646,12 +630,8 @@ class Verbs:
                 r = a == b
             return B.to_int(r) if getattr(r, "ndim", 0) else int(bool(r))
         la, lb = ta is list or (aa and a.ndim > 0), tb is list or (ba and b.ndim > 0)
-        # a string compares with a string (or a list) as one value, but with a
-        # character or number element by element: "hello"=0cl is [0 0 1 1 0]
-        if ta is str and tb is not str and not lb and a:
-            la = True
-        elif tb is str and ta is not str and not la and b:
-            lb = True
+        if (la and not len(a)) or (lb and not len(b)):
+            raise err(op, "type error: the empty list is not comparable")
         if la and lb:
             if len(a) != len(b):
                 raise err(op, "length error: lists of different lengths")
@@ -725,7 +705,7 @@ class Verbs:
         return r
 
     def enlist(self, a: Any) -> Any:
-        return self.mklist([a])
+        return a.c if type(a) is Char else self.mklist([a])
 
     def shape(self, a: Any) -> Any:
         s = self._shape(a)
@@ -734,13 +714,11 @@ class Verbs:
     def _shape(self, a: Any) -> list | None:
         t = type(a)
         if t is str:
-            return [len(a)]
+            return [len(a)] if a else None
         if isinstance(a, self.AT):
-            return list(a.shape) if a.ndim else None
-        if t is not list:
+            return list(a.shape) if a.ndim and a.shape[0] else None
+        if t is not list or not a:  # kg: [] and "" have the shape of an atom
             return None
-        if not a:
-            return [0]
         subs = [self._shape(x) for x in a]
         s0 = subs[0]
         if s0 is not None and all(s == s0 for s in subs):
@@ -748,14 +726,20 @@ class Verbs:
         return [len(a)]
 
     def transpose(self, a: Any) -> Any:
-        if isinstance(a, self.AT):
+        """Rows become columns; strings and [] count as atoms, and an atom
+        stands for a row of copies of itself (as in kg)."""
+        if isinstance(a, self.AT) and a.ndim:
             return self.B.transpose(a) if a.ndim >= 2 else a
-        if type(a) is not list or not a:
+        if type(a) is not list:
+            raise err("+", f"type error: {type_name(a)}")
+        rows = [self.elems(r) if self.is_list(r) and len(r) else None for r in a]
+        lengths = {len(r) for r in rows if r is not None}
+        if not lengths:
             return a
-        rows = [self.elems(r) if self.is_list(r) or type(r) is str else None for r in a]
-        if any(r is None for r in rows) or len({len(r) for r in rows}) != 1:
+        if len(lengths) != 1:
             raise err("+", "shape error: not a matrix")
-        return self.mklist([self.like(a[0], [r[j] for r in rows]) for j in range(len(rows[0]))])
+        return self.mklist([self.mklist([r[j] if r is not None else x for r, x in zip(rows, a)])
+                            for j in range(lengths.pop())])
 
     def where(self, a: Any) -> Any:
         B = self.B
@@ -777,6 +761,8 @@ class Verbs:
         if type(a) is list:
             return []
         n = self.int_arg("&", a)
+        if n < 0:
+            raise err("&", "domain error: negative count")
         self.alloc("&", n)
         return self.mklist([0] * n)
 
@@ -831,7 +817,7 @@ class Verbs:
         if type(a) is str:
             return "".join(dict.fromkeys(a))
         if not self.is_list(a):
-            return a
+            raise err("?", f"type error: {type_name(a)}")
         if isinstance(a, self.AT) and a.ndim == 1:  # index it: it may carry a gradient
             return a[self.B.asarray([r[0] for r in self._runs(a)], "i")]
         items = self.elems(a)
@@ -844,11 +830,13 @@ class Verbs:
 
     def format(self, a: Any) -> Any:
         show = self.k.show
-        def one(v: Any) -> str:
+        def one(v: Any) -> Any:
             if type(v) is str:
                 return v
             if type(v) is Char:
                 return v.c
+            if type(v) is list or isinstance(v, (KDict, KFunction)):  # as kg: nothing to format
+                return UNDEFINED
             return show(v)
         return self.atomic1("$", one, None, a, str_atom=True)
 

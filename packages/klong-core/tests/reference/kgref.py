@@ -3,8 +3,14 @@ interpreter's files are, and how to run Klong text on kg and on ours."""
 
 from __future__ import annotations
 
+import io
+import math
 import os
+import re
+import signal
+import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[3]
@@ -39,3 +45,118 @@ def reference_lib() -> Path:
 def program_files() -> list[Path]:
     """Every ``programs/**/NAME.kg`` that has its expected output ``NAME.out``."""
     return sorted(p for p in PROGRAMS.rglob("*.kg") if p.with_suffix(".out").is_file())
+
+
+# -- the expression tables: cases/NAME.tsv ---------------------------------------------
+#: what a table records for an expression kg rejected with an error
+ERROR = "!error"
+#: ... and for one that crashed kg or ran too long (never compared)
+CRASH = "!crash"
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\t": "\\t"}
+
+
+def escape(text: str) -> str:
+    return "".join(_ESCAPES.get(c, c) for c in text)
+
+
+def unescape(text: str) -> str:
+    out, chars = [], iter(text)
+    for c in chars:
+        out.append({"n": "\n", "t": "\t"}.get(nc := next(chars), nc) if c == "\\" else c)
+    return "".join(out)
+
+
+def read_table(path: Path) -> list[tuple[str, str]]:
+    """(expression, kg's output) for each line ``EXPR<TAB>OUTPUT`` of a table."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("## "):
+            expr, _, want = line.partition("\t")
+            rows.append((unescape(expr), unescape(want)))
+    return rows
+
+
+def write_table(path: Path, rows: list[tuple[str, str]], header: str) -> None:
+    lines = [f"## {h}" for h in header.splitlines()] + [f"{escape(e)}\t{escape(w)}" for e, w in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def table_files() -> list[Path]:
+    return sorted(CASES.glob("*.tsv"))
+
+
+# -- running a case on ours -------------------------------------------------------------
+class Slow(Exception):
+    """A case that ran past its time on ours."""
+
+
+def our_value(k: Any, expr: str, seconds: float = 5.0) -> str:
+    """What ``klong -e EXPR`` prints on interpreter ``k`` (anything the expression
+    writes, then its value in kg's one-line form), or ERROR; a Python exception
+    (a bug) or a case that runs too long is reported as such. Globals are restored."""
+    from klong import KlongError  # here: regen.py runs without klong installed
+    saved = dict(k.globals)
+    out = io.StringIO()
+    stdout, stdin, sys.stdout, sys.stdin = sys.stdout, sys.stdin, out, io.StringIO()  # kg read /dev/null
+    old = signal.signal(signal.SIGALRM, _slow)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        value = k(expr)
+        return out.getvalue() + k.show(value) + "\n"
+    except KlongError:
+        return ERROR
+    except Slow:
+        return "!slow"
+    except Exception as e:  # noqa: BLE001 - a bug of ours, shown in the mismatch
+        return f"!python {type(e).__name__}: {e}"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        sys.stdout, sys.stdin = stdout, stdin
+        k.io.from_ch, k.io.to_ch = k.io.cin, k.io.cout
+        k.globals.clear()
+        k.globals.update(saved)
+
+
+def _slow(*_: object) -> None:
+    raise Slow()
+
+
+_REAL = re.compile(r"(-?\d+\.\d+(?:e[+-]\d+)?)")
+
+
+def same(want: str, got: str) -> bool:
+    """kg's text and ours agree: identical, or identical but for reals that print
+    alike (both plain or both with an exponent) and differ by less than 1e-9
+    relatively (kg computes reals in 18 decimal digits, we in binary doubles)."""
+    if want == got or want == ERROR or got == ERROR:
+        return want == got
+    w, g = _REAL.split(want), _REAL.split(got)
+    if len(w) != len(g):
+        return False
+    for i, (a, b) in enumerate(zip(w, g)):
+        if i % 2 == 0:
+            if a != b:
+                return False
+        elif ("e" in a) != ("e" in b) or not math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-300):
+            return False
+    return True
+
+
+def excluded() -> dict[str, str]:
+    """excluded.tsv: expression -> why it is not compared with kg."""
+    return _notes(HERE / "excluded.tsv")
+
+
+def pending() -> dict[str, str]:
+    """pending.tsv: expression -> the backends where ours still differs from kg
+    (known differences not fixed yet; each is a bug to fix, not a decision)."""
+    return _notes(HERE / "pending.tsv")
+
+
+def _notes(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    rows = [line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("## ")]
+    return {unescape(e): note for e, note in rows}

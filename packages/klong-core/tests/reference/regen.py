@@ -13,12 +13,14 @@ import argparse
 import os
 import resource
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import generate
 import kgref
 
 LIMIT_BYTES = 8_000_000 * 1024
-TIMEOUT_S = 10
+TIMEOUT_S = 3
 
 
 def _limit() -> None:
@@ -46,7 +48,33 @@ def regen_programs(kg: str) -> None:
         print(name if done.returncode == 0 else f"{name}: exit {done.returncode}: {why}")
 
 
-PARTS = {"programs": regen_programs}
+def kg_value(kg: str, expr: str) -> tuple[str, str]:
+    """What ``kg -e EXPR`` printed (its value and anything the expression wrote),
+    ERROR when kg reported an error, CRASH when it died or ran too long."""
+    done = run_kg(kg, ["-e", expr], kgref.HERE)
+    out = done.stdout.decode("utf-8", "surrogateescape")
+    if done.returncode == 0 and not done.stderr:
+        return expr, out
+    if done.returncode == 1 and done.stderr.startswith(b"kg: error:"):
+        return expr, kgref.ERROR
+    return expr, kgref.CRASH
+
+
+def regen_tables(kg: str) -> None:
+    """cases/NAME.tsv for each table of generate.TABLES."""
+    kgref.CASES.mkdir(exist_ok=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for name, cases in generate.TABLES.items():
+            rows = list(pool.map(lambda e: kg_value(kg, e), cases()))
+            kgref.write_table(kgref.CASES / f"{name}.tsv", rows, TABLE_HEADER.format(name=name))
+            print(f"{name}: {len(rows)} cases, {sum(w == kgref.ERROR for _, w in rows)} errors, "
+                  f"{sum(w == kgref.CRASH for _, w in rows)} crashes")
+
+
+TABLE_HEADER = """{name}: written by regen.py from kg; do not edit (see README.md)
+EXPR<TAB>what kg -e EXPR printed (\\n: newline), !error or !crash"""
+
+PARTS = {"programs": regen_programs, "tables": regen_tables}
 
 
 def main() -> None:
