@@ -210,7 +210,7 @@ FLOW = [
     ("mixed list", "{a::x*2;+/+/(a,[[1.0 2.0]])}", S, lambda x: 4 + 0 * x),
     ("fold over a list", "{{x*y}/[1.0 2.0],x}", S, lambda x: 2 + 0 * x),
     ("join reals", "{+/(x,1.0,x*x)^2}", S, lambda x: 2 * x + 4 * x**3),
-    ("grade a mixed list", '{r::(x*2),(x*1),"a",0.25;x*+/(<r)*!4}', S, lambda x: 7.0),
+    ("grade reals, some plain", '{r::(x*2),(x*1),1000.0,0.25;x*+/(<r)*!4}', S, lambda x: 7.0),
     ("printing inside", "{.d(\"\");x*x}", S, lambda x: 2 * x),
     ("formatting inside", "{($x);x*x}", S, lambda x: 2 * x),
     # the standard library's math module
