@@ -81,8 +81,18 @@ def test_version_imports_no_array_library() -> None:
     assert "backend numpy: klong-numpy" in r.stdout and "backend torch: klong-torch" in r.stdout
 
 
+def test_list_backends_imports_no_array_library() -> None:
+    code = ("import sys; from klong.command import main; rc = main(['--list-backends']); "
+            "sys.exit(rc or (3 if {'numpy', 'torch'} & set(sys.modules) else 0))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    torch = [line.split() for line in r.stdout.splitlines() if line.startswith("torch ")]
+    assert torch[0][1] == "klong-torch" and torch[0][3] == "?", r.stdout
+    assert "not probed (klong --list-backends --devices)" in r.stdout
+
+
 def test_list_backends() -> None:
-    rows = {r["name"]: r for r in json.loads(ok("--list-backends", "--json"))}
+    rows = {r["name"]: r for r in json.loads(ok("--list-backends", "--json", "--devices"))}
     assert rows["numpy"]["status"] == rows["torch"]["status"] == "ok"
     assert rows["torch"]["distribution"] == "klong-torch" and "cpu" in rows["torch"]["devices"]
     plain = ok("--list-backends").splitlines()
@@ -138,7 +148,8 @@ def test_setup_errors() -> None:
 def test_usage_errors_exit_1() -> None:
     assert "--precision" in fails("--precision", "16", "-e", "1")
     assert "unrecognized arguments" in fails("--bogus")
-    assert "--json goes with --list-backends" in fails("--json")
+    assert "--json and --devices go with --list-backends" in fails("--json")
+    assert "--json and --devices go with --list-backends" in fails("--devices")
 
 
 def test_expressions_may_start_with_a_minus() -> None:

@@ -147,7 +147,7 @@ def python(bin_dir: Path, code: str) -> subprocess.CompletedProcess:
 
 
 def listing(bin_dir: Path, **kw) -> dict[str, dict]:
-    r = klong(bin_dir, "--list-backends", "--json", **kw)
+    r = klong(bin_dir, "--list-backends", "--json", "--devices", **kw)
     assert r.returncode == 0, r.stderr
     return {row["name"]: row for row in json.loads(r.stdout)}
 

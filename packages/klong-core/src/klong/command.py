@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--list-backends", action="store_true",
                    help="list installed backends, their devices and status")
     p.add_argument("--json", action="store_true", help="with --list-backends: print JSON")
+    p.add_argument("--devices", action="store_true",
+                   help="with --list-backends: probe each backend's devices (imports its library)")
     p.add_argument("--version", action="store_true", help="print versions and exit")
     return p
 
@@ -120,15 +122,15 @@ def full_repl() -> Any:
     return None
 
 
-def _list_backends(as_json: bool) -> int:
+def _list_backends(as_json: bool, devices: bool) -> int:
     from klong.plugins import list_backends
 
-    rows = list_backends()
+    rows = list_backends(devices)
     if as_json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
         return 0
     header = ["name", "distribution", "version", "devices", "float64", "autograd", "status"]
-    table = [[r.name, r.distribution, r.version, ", ".join(r.devices) or "-",
+    table = [[r.name, r.distribution, r.version, ", ".join(r.devices) or ("-" if devices else "?"),
               _yes_no(r.float64), _yes_no(r.autograd),
               "ok" if r.status == "ok" else f"error: {r.error}"] for r in rows]
     if sys.stdout.isatty() and _has("rich"):
@@ -148,6 +150,8 @@ def _list_backends(as_json: bool) -> int:
 
         print(f"no backend is installed: {INSTALL_HINT}", file=sys.stderr)
     notes = [f"{r.name}: {r.description}" for r in rows if r.description and r.status == "ok"]
+    if not devices and not as_json and rows:
+        notes.append("devices ?: not probed (klong --list-backends --devices)")
     notes += [f"{r.name}: {r.warning}" for r in rows if r.warning]
     notes += [f"{r.name}: its plugin took {r.load_seconds:.1f} s to import" for r in rows
               if r.load_seconds >= SLOW_IMPORT]
@@ -177,9 +181,9 @@ def _run(ns: argparse.Namespace) -> int:
         print(_version_text())
         return 0
     if ns.list_backends:
-        return _list_backends(ns.json)
-    if ns.json:
-        raise _UsageError("--json goes with --list-backends")
+        return _list_backends(ns.json, ns.devices)
+    if ns.json or ns.devices:
+        raise _UsageError("--json and --devices go with --list-backends")
     k = _interpreter(ns)
     k.shower.matrix = not ns.flat
     interactive = ns.file is None and not ns.exprs and bool(ns.load or sys.stdin.isatty())

@@ -300,8 +300,10 @@ class BackendRegistry:
                                   "not a klong.backend.Backend")
         return backend
 
-    def list_backends(self) -> list[BackendStatus]:
-        """Every installed backend with its distribution, devices and status."""
+    def list_backends(self, devices: bool = True) -> list[BackendStatus]:
+        """Every installed backend with its distribution, devices and status;
+        ``devices=False`` skips ``BackendInfo.devices()``, which may import the
+        array library (torch takes seconds), and leaves the devices empty."""
         rows = []
         for name in self.names():
             loaded = self._load(name)
@@ -319,7 +321,7 @@ class BackendRegistry:
             info = loaded.info
             assert info is not None
             try:
-                devices = tuple(info.devices())
+                found = tuple(info.devices()) if devices else ()
             except Exception as exc:
                 if _strict():
                     raise KlongSetupError(f"backend {name!r}: devices() failed: "
@@ -328,7 +330,7 @@ class BackendRegistry:
                                           status="error", error=f"devices(): {_describe(exc)}",
                                           description=info.description))
                 continue
-            rows.append(BackendStatus(**row, devices=devices, float64=info.float64,
+            rows.append(BackendStatus(**row, devices=found, float64=info.float64,
                                       autograd=info.autograd, description=info.description))
         return rows
 
@@ -356,9 +358,10 @@ def load_backend(name: str | None = None, device: str | None = None,
     return _registry().load_backend(name, device, precision)
 
 
-def list_backends() -> list[BackendStatus]:
-    """Every installed backend, broken ones included (with their error)."""
-    return _registry().list_backends()
+def list_backends(devices: bool = True) -> list[BackendStatus]:
+    """Every installed backend, broken ones included (with their error);
+    ``devices=False``: without probing devices (no array library imported)."""
+    return _registry().list_backends(devices)
 
 
 def plugin_manager_for(name: str) -> pluggy.PluginManager:
