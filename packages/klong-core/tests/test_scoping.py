@@ -55,6 +55,10 @@ CASES = [  # (program, kg's result)
     ('a::1;{[a];a::2;.E("a::9");a}();a', "9"),
     ('x::3;{x;.E("x")}(5)', "3"),
     ('{x;.E(".f")}(5)', ":monad"),
+    # a local named x, y or z is a local, not an argument
+    ("{[x];x::1;x}()", "1"),
+    ("{[x];x::2;x+y}(0;5)", "7"),
+    ("{[y];y::2;x+y}(5)", "7"),
 ]
 
 

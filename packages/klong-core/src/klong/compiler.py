@@ -465,9 +465,9 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
             binds_f: bool) -> Callable:
     """The call of a lambda: bind its arguments' keys, unbind its locals' keys
     (a recursive call starts afresh), run, restore. The key bindings of the
-    running calls are what functions written inside them read. The one-
-    argument version is the general ``call`` unrolled: every Klong call of a
-    monad runs it."""
+    running calls are what functions written inside them read. The monad
+    and dyad versions are the general ``call`` unrolled: folds, each and
+    recursion run them on every element or step."""
     get, pop = G.get, G.pop
     if not locals_ and not params and not binds_f:
         return lambda args: body()
@@ -484,13 +484,27 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
                 else:
                     G[kx] = ox
         return call_x
+    if not locals_ and len(params) == 2 and not binds_f:
+        kx, ky = params
+        def call_xy(args: list) -> Any:
+            ox, oy = get(kx, MISSING), get(ky, MISSING)
+            G[kx], G[ky] = args
+            try:
+                return body()
+            finally:
+                if ox is MISSING:
+                    del G[kx]
+                else:
+                    G[kx] = ox
+                if oy is MISSING:
+                    del G[ky]
+                else:
+                    G[ky] = oy
+        return call_xy
     names = params + locals_ + ((".f",) if binds_f else ())
     def call(args: list) -> Any:
-        saved = [get(n, MISSING) for n in names]
-        for n in locals_:
-            pop(n, None)
-        for n, v in zip(params, args):
-            G[n] = v
+        saved = [pop(n, MISSING) for n in names]  # saved and unbound: locals start so
+        G.update(zip(params, args))
         if binds_f:
             G[".f"] = lam
         try:

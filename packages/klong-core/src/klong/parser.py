@@ -230,7 +230,7 @@ class Parser:
         body = [first] if first is not None else []
         body += self.program(L.RBRC)
         end = self.expect(L.RBRC, "'}'")
-        used = self.scopes.pop()
+        used = self.scopes.pop() - set(local_names)  # a local x is no argument (as in kg)
         arity = 3 if "z" in used else 2 if "y" in used else 1 if "x" in used else 0
         return Lam(start.pos, body, arity, local_names, self.src[start.pos:end.end])
 
