@@ -333,7 +333,7 @@ def test_functions_round_trip_to_the_same_object(k: KlongInterpreter) -> None:
 
     fk = k.to_klong(f)
     assert isinstance(fk, PyFunction) and k.to_python(fk) is f
-    lam = k("{x+1}")
+    lam = k.run("{x+1}")
     py = k.to_python(lam)
     assert isinstance(py, KlongCallable) and py(1) == 2
     assert k.to_klong(py) is lam

@@ -58,7 +58,9 @@ def test_asarray(data: object, kind: str | None) -> None:
 
 
 def test_asarray_from_tensors_and_readonly_arrays() -> None:
-    same(TB.asarray(torch.tensor([1.0, 2.0], dtype=torch.float32)), NP.asarray([1.0, 2.0]))
+    f32 = torch.tensor([1.0, 2.0], dtype=torch.float32)
+    assert TB.asarray(f32).dtype == torch.float32  # a given narrower float keeps its dtype
+    same(TB.asarray(f32, "f"), NP.asarray([1.0, 2.0]))  # asked for the backend's reals
     same(TB.asarray(torch.tensor([True, False])), NP.asarray([1, 0]))
     ro = np.arange(4)
     ro.flags.writeable = False

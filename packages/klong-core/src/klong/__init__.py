@@ -6,11 +6,12 @@ with differentiation as a language operator.
 array([ 2,  4,  6,  8, 10])
 """
 
-from .errors import KlongError
+from .errors import KlongError, KlongSetupError
 from .interpreter import KlongInterpreter
 from .limits import LimitError, Limits
 from .autograd import value_and_gradients
 
 __version__ = "0.1.0"
 
-__all__ = ["KlongInterpreter", "KlongError", "Limits", "LimitError", "value_and_gradients", "__version__"]
+__all__ = ["KlongInterpreter", "KlongError", "KlongSetupError", "Limits", "LimitError",
+           "value_and_gradients", "__version__"]

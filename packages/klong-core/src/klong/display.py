@@ -55,6 +55,10 @@ def fmt_real(x: float, single: bool = False) -> str:
     return r if "." in r else r + ".0"
 
 
+def _fmt_single(x: float) -> str:
+    return fmt_real(x, True)
+
+
 def fmt_str(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
@@ -108,7 +112,10 @@ class Shower:
         B = self.B
         if a.ndim == 0:
             return self.show(B.extent(a)[0])  # from its value: it may carry a gradient
-        fmt: Callable[[Any], str] = self.real if B.kind(a) == "f" else str
+        fmt: Callable[[Any], str] = str
+        if B.kind(a) == "f":  # a float32 or float16 array (from Python) prints its own digits
+            narrow = getattr(a.dtype, "itemsize", 8) < 8
+            fmt = _fmt_single if narrow else self.real
         return _nested(B.tolist(a), fmt)
 
     def display(self, x: Any) -> str:

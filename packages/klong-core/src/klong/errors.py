@@ -39,7 +39,13 @@ class KlongError(Exception):
         return f"{head}{self.message}\n  {line}\n  {' ' * col}^"
 
     def __str__(self) -> str:
-        return self.message
+        # what the CLI shows: a traceback or a notebook names the line and the caret too
+        return self.render()
+
+
+class KlongSetupError(KlongError):
+    """The requested backend or device cannot be set up (not installed, broken,
+    ambiguous, or an unusable device). The message says what to do."""
 
 
 class KlongIncomplete(KlongError):

@@ -12,7 +12,8 @@ string                 str                         str
 character, symbol      Char, Symbol (unchanged)    Char, Symbol
 list                   list (elements converted)   list, tuple, range, set
 numeric list/array     the backend's array         numpy array, tensor (on the
-                       (numpy array / tensor)      backend, moved to its device)
+                       (numpy array / tensor)      backend's device, float dtypes
+                                                   kept; complex is an error)
 dictionary             dict                        dict
 function               KlongCallable               any callable (a PyFunction)
 Python object          the same object             any other object (opaque)
@@ -134,7 +135,7 @@ class KlongCallable:
         return to_python(k, k.apply(self.fn, [to_klong(k, a) for a in args]))
 
     def __repr__(self) -> str:
-        return f"<Klong {self.fn.kind_name} {self.k.show(self.fn)}>"
+        return repr(self.fn)
 
 
 # -- value conversions -------------------------------------------------------------
@@ -148,6 +149,11 @@ def to_klong(k: Any, v: Any) -> Any:
         return int(v)
     if t is Char or t is Symbol or isinstance(v, (KFunction, KDict)):
         return v
+    if isinstance(v, type):
+        return python_function(k, v)  # numpy.float64, torch.Tensor: classes, not arrays
+    if t is complex or _is_complex(getattr(v, "dtype", None)):
+        raise KlongError(f"Klong has no complex numbers: {_brief(v)} (pass its .real, "
+                         ".imag or abs() instead)")
     B = k.backend
     if isinstance(v, B.array_type):
         return _array_in(k, v)
@@ -174,13 +180,24 @@ def to_klong(k: Any, v: Any) -> Any:
     return v
 
 
+def _is_complex(dtype: Any) -> bool:
+    """numpy's dtype.kind "c", torch's dtype.is_complex."""
+    return getattr(dtype, "kind", None) == "c" or getattr(dtype, "is_complex", False) is True
+
+
+def _brief(v: Any) -> str:
+    shape = getattr(v, "shape", None)
+    return f"a {type(v).__name__} of shape {tuple(shape)}" if shape else f"the {type(v).__name__} {v!r}"
+
+
 def _array_in(k: Any, v: Any) -> Any:
-    """A foreign array -> the backend (numeric) or a Klong list (anything else)."""
+    """A foreign array -> the backend (numeric, keeping a float dtype the
+    backend can hold) or a Klong list (anything else)."""
     try:
         a = k.backend.asarray(v)
     except (TypeError, ValueError):
         # strings or objects in a numpy array: element by element
-        return to_klong(k, v.tolist()) if hasattr(v, "tolist") else v
+        return to_klong(k, v.tolist()) if callable(getattr(v, "tolist", None)) else v
     if a.ndim == 0:
         return k.backend.scalar(a)
     return a if a.shape[0] else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .adverbs import Adverbs
 from .autograd import install as install_autograd
@@ -14,7 +14,7 @@ from .compiler import Compiler, Module
 from .display import Shower
 from .errors import KlongError
 from .interop import install as install_interop
-from .interop import python_function, to_klong, to_python  # noqa: F401 - python_function is public here too
+from .interop import KlongCallable, python_function, to_klong, to_python  # noqa: F401 - python_function is public here too
 from .limits import Guard, Limits
 from .nodes import DictLit
 from .parser import Parser
@@ -24,6 +24,7 @@ from .verbs import Verbs
 
 RECURSION_LIMIT = 100_000  # Python frames; 3.11 keeps pure-Python calls off the C stack
 COMPILE_CACHE = 256  # programs (by their text) kept compiled for re-runs
+_PYTHON_SIDE = (dict, tuple, list, KlongCallable)  # what to_python makes of Klong values
 
 
 def _make_backend(backend: Any, device: str | None, precision: int | None) -> Backend:
@@ -69,9 +70,10 @@ class KlongInterpreter:
 
     # -- running programs ----------------------------------------------------------
     def __call__(self, source: str, limits: Limits | dict | None = None) -> Any:
-        """Run ``source`` and return the value of its last expression; ``limits``
-        replace the interpreter's own for this call."""
-        return self.run(source, limits=limits)
+        """Run ``source`` and return the value of its last expression, converted
+        to Python as ``k[name]`` converts (:meth:`run` returns Klong's own value);
+        ``limits`` replace the interpreter's own for this call."""
+        return self.to_python(self.run(source, limits=limits))
 
     def interrupt(self) -> None:
         """Stop the running evaluation at its next check with an "interrupted"
@@ -136,7 +138,8 @@ class KlongInterpreter:
             self.origins.pop()
 
     def run_file(self, path: str, args: list[str] | None = None) -> Any:
-        """Run a program file, with ``args`` bound to ``.a``."""
+        """Run a program file, with ``args`` bound to ``.a``; return the value of
+        its last expression (Klong's own; ``to_python`` converts it)."""
         self.globals[".a"] = list(args or [])
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -187,7 +190,10 @@ class KlongInterpreter:
 
     # -- values ------------------------------------------------------------------
     def show(self, value: Any) -> str:
-        """Klong's readable representation (what the REPL prints)."""
+        """Klong's readable representation (what the REPL prints), also of the
+        Python values ``k(...)`` returns."""
+        if type(value) in _PYTHON_SIDE:
+            value = self.to_klong(value)
         return self.shower.show(value)
 
     def display(self, value: Any) -> str:
@@ -228,3 +234,21 @@ class KlongInterpreter:
 
     def __contains__(self, name: str) -> bool:
         return name in self.globals
+
+    def __delitem__(self, name: str) -> None:
+        try:
+            del self.globals[name]
+        except KeyError:
+            raise KeyError(name) from None
+
+    def keys(self) -> list[str]:
+        """The names a program or Python defined (system names and ``klong`` left out)."""
+        return [n for n in self.globals if not n.startswith(".") and n != "klong"]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __repr__(self) -> str:
+        n = len(self.keys())
+        return (f"<KlongInterpreter backend={self.backend.name} device={self.backend.device}, "
+                f"{n} variable{'' if n == 1 else 's'}>")

@@ -28,15 +28,11 @@ import pluggy
 
 from klong import hookspecs
 from klong.backend import Backend, BackendInfo
+from klong.errors import KlongSetupError
 
 GROUP = "klong.backends"
 IMPORT_TIMEOUT = 30.0  # seconds a plugin may take to import (KLONG_PLUGIN_TIMEOUT)
 INSTALL_HINT = "pip install klong-numpy (CPU, NumPy) or pip install klong-torch (PyTorch)"
-
-
-class KlongSetupError(Exception):
-    """The requested backend or device cannot be set up (not installed, broken,
-    ambiguous, or an unusable device). The message says what to do."""
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,10 @@ class KDict:
     def __len__(self) -> int:
         return len(self.d)
 
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{k!r}: {v!r}" for k, v in self.d.values())
+        return f"<Klong dictionary {{{pairs}}}>"
+
 
 class KFunction:
     """Anything callable from Klong. ``arity`` is 0..3."""
@@ -94,6 +98,13 @@ class KFunction:
     def kind_name(self) -> str:
         return ("nilad", "monad", "dyad", "triad")[min(self.arity, 3)]
 
+    def describe(self) -> str:
+        """Its text, or its name."""
+        return getattr(self, "name", type(self).__name__)
+
+    def __repr__(self) -> str:
+        return f"<Klong {self.kind_name} {self.describe()}>"
+
 
 class Lambda(KFunction):
     """A function literal ``{...}``: its compiled body and the names it binds."""
@@ -105,6 +116,9 @@ class Lambda(KFunction):
         self.call = call
         self.src = src
         self.whole: Callable[[Any], Any] | None = None  # Each in one array call (wholeform.py)
+
+    def describe(self) -> str:
+        return self.src
 
 
 class Projection(KFunction):
@@ -120,6 +134,10 @@ class Projection(KFunction):
     def call(self, args: list) -> Any:
         it = iter(args)
         return self.fn.call([next(it) if a is None else a for a in self.args])
+
+    def describe(self) -> str:
+        fixed = ";".join("" if a is None else repr(a) for a in self.args)
+        return f"{self.fn.describe()}({fixed})"
 
 
 class Builtin(KFunction):

@@ -21,6 +21,15 @@ _SCAN = {"sum": np.cumsum, "prod": np.cumprod,
 _LIMIT = 2.0**62
 
 
+def _host(t: Any) -> np.ndarray:
+    """Another library's tensor as a numpy array (bfloat16, which numpy lacks, as float32)."""
+    t = t.detach().cpu()
+    try:
+        return t.numpy()
+    except TypeError:
+        return t.float().numpy()
+
+
 def _fits(op: str, a: np.ndarray, partial: bool = False) -> bool:
     """Whether an int64 sum/product along axis 0 is exact (every partial one too
     when ``partial``)."""
@@ -66,11 +75,17 @@ class NumpyBackend(Backend):
         self.float64 = self.fdtype is np.float64
 
     def asarray(self, data: Any, kind: str | None = None) -> np.ndarray:
+        given = isinstance(data, np.ndarray) or hasattr(data, "detach")
         if not isinstance(data, np.ndarray):
             if hasattr(data, "detach"):  # another library's tensor
-                data = data.detach().cpu().numpy()
+                data = _host(data)
             data = np.asarray(data)
-        if kind == "f" or (kind is None and data.dtype.kind in "fc"):
+        if data.dtype.kind == "c":
+            raise TypeError(f"Klong has no complex numbers: dtype {data.dtype}")
+        if kind == "f" or (kind is None and data.dtype.kind == "f"):
+            # a given float16/float32 array keeps its dtype; lists get the precision's
+            if kind is None and given and data.dtype.itemsize <= np.dtype(self.fdtype).itemsize:
+                return data
             return data.astype(self.fdtype, copy=False)
         if data.dtype.kind in "biu" or kind == "i":
             return data.astype(np.int64, copy=False)

@@ -137,21 +137,31 @@ class TorchBackend(Backend):
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> torch.Tensor:
+        # a given array or tensor keeps a float dtype no wider than the backend's
+        # reals (float16, bfloat16, float32); lists get the backend's precision
+        given = isinstance(data, (torch.Tensor, np.ndarray))
         if isinstance(data, torch.Tensor):
-            t = data if data.device == self.tdevice else data.to(self.tdevice)
+            t = data
         else:
             arr = np.asarray(data)
-            if arr.dtype.kind not in "biufc":
-                raise TypeError(f"not a numeric array: dtype {arr.dtype}")
-            if arr.dtype.kind == "c" or (arr.dtype.kind == "f" and kind != "i"):
+            if arr.dtype.kind not in "biuf":
+                what = "Klong has no complex numbers" if arr.dtype.kind == "c" else "not a numeric array"
+                raise TypeError(f"{what}: dtype {arr.dtype}")
+            if arr.dtype.kind == "f" and kind != "i" and not (
+                    given and arr.dtype.itemsize <= self.fdtype.itemsize):
                 arr = arr.astype(np.float64 if self.float64 else np.float32, copy=False)
             elif arr.dtype.kind in "biu":
                 arr = arr.astype(np.int64, copy=False)
             if not arr.flags.writeable:
                 arr = arr.copy()
-            t = torch.as_tensor(arr, device=self.tdevice)
-        if kind == "f" or (kind is None and (t.is_floating_point() or t.is_complex())):
-            return t.to(self.fdtype)
+            t = torch.as_tensor(arr)
+        if t.is_complex():
+            raise TypeError(f"Klong has no complex numbers: dtype {t.dtype}")
+        if kind == "f" or (kind is None and t.is_floating_point()):
+            keep = kind is None and given and t.dtype.itemsize <= self.fdtype.itemsize
+            t = t if keep else t.to(self.fdtype)  # cast before moving: mps has no float64
+            return t if t.device == self.tdevice else t.to(self.tdevice)
+        t = t if t.device == self.tdevice else t.to(self.tdevice)
         if kind == "i" or t.dtype in (torch.bool, torch.uint8, torch.int8, torch.int16,
                                       torch.int32, torch.int64):
             return t.to(torch.int64)
