@@ -13,5 +13,14 @@ from .autograd import value_and_gradients
 
 __version__ = "0.1.0"
 
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext klong`` in IPython or Jupyter: the ``%klong`` and ``%%klong``
+    magics (:mod:`klong.notebook`; IPython is imported only here)."""
+    from .notebook import load_ipython_extension as load
+
+    load(ipython)
+
+
 __all__ = ["KlongInterpreter", "KlongError", "KlongSetupError", "Limits", "LimitError",
            "value_and_gradients", "__version__"]

@@ -38,6 +38,10 @@ class KlongError(Exception):
         head = f"{self.origin}:{line_no}: " if self.origin else (f"line {line_no}: " if self.source.count("\n") else "")
         return f"{head}{self.message}\n  {line}\n  {' ' * col}^"
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython and Jupyter show these lines instead of a Python traceback."""
+        return ("error: " + self.render()).split("\n")
+
     def __str__(self) -> str:
         # what the CLI shows: a traceback or a notebook names the line and the caret too
         return self.render()

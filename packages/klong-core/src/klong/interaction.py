@@ -144,7 +144,11 @@ class Interaction:
         return self.evaluate(text)
 
     def evaluate(self, source: str) -> str:
-        """Evaluate ``source``; bind ``it`` to its value; return it abbreviated.
+        """Evaluate ``source`` as :meth:`run` does; return its value abbreviated."""
+        return brief(self.k, self.run(source))
+
+    def run(self, source: str) -> Any:
+        """Evaluate ``source``; bind ``it`` to its value and return it (Klong's).
         Afterwards the From and To Channels are .cin and .cout again (the
         manual's rule for interactive mode; other channels stay open)."""
         io = self.k.io
@@ -153,7 +157,7 @@ class Interaction:
         finally:
             io.from_ch, io.to_ch = io.cin, io.cout
         self.k.globals["it"] = value
-        return brief(self.k, value)
+        return value
 
     def run_command(self, line: str) -> str:
         """Dispatch one ``]`` command line (``]h +``, ``]hall``, ``]t out.txt``)."""
