@@ -23,6 +23,7 @@ import nox
 ROOT = Path(__file__).parent
 PACKAGES = ["klong-core", "klong-cli", "klong-numpy", "klong-torch"]
 CONSTRAINTS = ("-c", "constraints-dev.txt")
+TEST_TOOLS = ("pytest", "pexpect", "setuptools>=77", "ipython", "ipykernel", "jupyter_client")
 
 nox.options.sessions = ["tests", "conformance", "lint", "example_backend"]
 nox.options.reuse_venv = "yes"
@@ -40,7 +41,8 @@ def install_klong(session: nox.Session, *extra: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """Every package's tests against the installed distributions."""
-    install_klong(session, "pytest", "pexpect", "setuptools>=70.1")  # pexpect: REPL pty tests
+    # pexpect: REPL pty tests; IPython, ipykernel, jupyter_client: the notebook and the kernel
+    install_klong(session, *TEST_TOOLS)
     session.run("pytest", *session.posargs, success_codes=[0, 5])
 
 
@@ -48,7 +50,7 @@ def tests(session: nox.Session) -> None:
 @nox.parametrize("package", PACKAGES)
 def pkg(session: nox.Session, package: str) -> None:
     """One package's tests."""
-    install_klong(session, "pytest", "pexpect", "setuptools>=70.1")  # pexpect: REPL pty tests
+    install_klong(session, *TEST_TOOLS)
     session.run("pytest", f"packages/{package}/tests", *session.posargs, success_codes=[0, 5])
 
 
