@@ -3,6 +3,8 @@ how values and errors are shown."""
 
 from __future__ import annotations
 
+import os
+import signal
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ np = pytest.importorskip("numpy")
 
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 
-from klong import KlongError, KlongInterpreter  # noqa: E402
+from klong import KlongError, KlongInterpreter, LimitError  # noqa: E402
 from klong.notebook import KlongMagics, KlongValue  # noqa: E402
 
 
@@ -86,3 +88,23 @@ def test_switching_backend_carries_variables(ip: Any) -> None:
     cell(ip, "%klong --backend torch")
     assert ip.user_ns["klong"].backend.name == "torch"
     assert repr(cell(ip, "%klong v*2")) == "[2 4 6]"
+
+
+def test_an_interrupt_stops_the_cell_and_keeps_the_session(ip: Any) -> None:
+    """Jupyter interrupts a kernel with SIGINT: here the cell's own Python callback
+    sends it, once, while Klong loops forever."""
+    sent = []
+
+    def poke() -> int:
+        if not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        return 0
+
+    cell(ip, "%klong v::42")
+    ip.user_ns["klong"]["poke"] = poke
+    result = ip.run_cell("%klong {1}{x+poke()}:~0")
+    assert isinstance(result.error_in_exec, LimitError), result.error_in_exec
+    assert "interrupted" in str(result.error_in_exec)
+    assert repr(cell(ip, "%klong v+1")) == "43"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back

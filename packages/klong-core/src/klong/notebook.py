@@ -15,8 +15,11 @@ extension hook in ``klong/__init__.py`` imports this module when asked to).
 
 from __future__ import annotations
 
+import contextlib
 import html
-from typing import Any
+import signal
+import threading
+from typing import Any, Iterator
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
@@ -93,7 +96,7 @@ class KlongMagics(Magics):
         options, source = _options(line)
         if cell is not None:
             source = cell
-        k = self.interpreter(options.get("--backend"), options.get("--device"))
+        self.interpreter(options.get("--backend"), options.get("--device"))
         if not source.strip():
             return None
         return run_cell(self.session, source)
@@ -104,14 +107,36 @@ def run_cell(session: Interaction, source: str) -> KlongValue | None:
     (``it``). Ctrl-C (a kernel interrupt) becomes the error "interrupted"."""
     k = session.k
     try:
-        if session.is_command(source):
-            print(session.run_command(source))
-            return None
-        return KlongValue(k, session.run(source))
+        with interrupts_stop(k):
+            if session.is_command(source):
+                print(session.run_command(source))
+                return None
+            return KlongValue(k, session.run(source))
     except KeyboardInterrupt:
         raise KlongError("interrupted") from None
     finally:
         k.io.flush_all()
+
+
+@contextlib.contextmanager
+def interrupts_stop(k: KlongInterpreter) -> Iterator[None]:
+    """While Klong runs, Ctrl-C (Jupyter's interrupt is a SIGINT) stops it at its
+    next check (``k.interrupt()``), so the interpreter stays as usable as after
+    any error; a second Ctrl-C raises KeyboardInterrupt at once (a Python call
+    that never returns)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        k.interrupt()
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _options(line: str) -> tuple[dict[str, str], str]:
