@@ -107,4 +107,5 @@ def test_debug_traceback_shows_the_backend_frame() -> None:
     text = debug_traceback(info.value)
     assert "ValueError: floor is broken in this backend" in text
     assert "in floor" in text and __file__ in text  # the method's own frame
-    assert text.rstrip().splitlines()[-1].startswith("klong.errors.KlongError")
+    # the traceback ends with the Klong error itself (str() adds its line and caret)
+    assert text.rstrip().splitlines()[-3].startswith("klong.errors.KlongError")
