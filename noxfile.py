@@ -110,7 +110,7 @@ def example_backend(session: nox.Session) -> None:
     """The example third-party backend, as a user gets it: wheels (not editable) of
     klong-core, klong-cli and examples/klong-backend-example in this fresh venv, no
     other backend; it must be listed, run programs, and pass the conformance kit."""
-    session.install("setuptools>=70.1", "wheel")
+    session.install("setuptools>=77", "wheel")
     wheels = Path(session.create_tmp()) / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
     sources = [ROOT / "packages" / "klong-core", ROOT / "packages" / "klong-cli", EXAMPLE]

@@ -7,6 +7,8 @@ global. Every expected value below is what kg printed for the same program.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from klong import KlongInterpreter
@@ -90,8 +92,9 @@ ERRORS = [  # kg fails on each, saying "undefined: a`N"; ours names the variable
 
 @pytest.mark.parametrize("program, message", ERRORS)
 def test_what_kg_rejects(k: KlongInterpreter, program: str, message: str) -> None:
-    with pytest.raises(KlongError, match=message):
+    with pytest.raises(KlongError) as e:
         k(program)
+    assert re.search(message, e.value.message)  # str() adds the line and caret
 
 
 def test_python_calls_back_a_literal_that_reads_a_local(k: KlongInterpreter) -> None:

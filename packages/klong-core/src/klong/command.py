@@ -208,9 +208,14 @@ def _basic_repl(k: KlongInterpreter, load: str | None) -> int:
     from klong.errors import KlongError, KlongExit
     from klong.interaction import Interaction, needs_more
 
+    try:  # once loaded, input() edits lines and keeps this session's history (Up/Down)
+        import readline  # noqa: F401
+    except ImportError:  # Windows: plain lines
+        pass
     session = Interaction(k)
     print(f"Klong {__version__}, backend: {k.backend.name} ({k.backend.device}); "
-          "]h for help, ]q to quit (pip install klong-cli for line editing and history)")
+          "]h for help, ]q to quit (pip install klong-cli for completion, colours "
+          "and history across sessions)")
     pending = [f"]l {load}"] if load else []
     while True:
         try:
