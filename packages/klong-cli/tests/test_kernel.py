@@ -104,7 +104,8 @@ def test_interrupt_stops_a_cell_and_keeps_the_variables(kc: Any) -> None:
         reply = kc.get_shell_msg(timeout=TIMEOUT)
     assert reply["content"]["status"] == "error"
     assert kc.km.is_alive()
-    _, msgs = run(kc, "kept+1")
+    reply, msgs = run(kc, "kept+1")
+    assert reply["status"] == "ok", (reply, msgs)
     assert of(msgs, "execute_result")[0]["data"]["text/plain"] == "43"
 
 
