@@ -1,6 +1,8 @@
 """Development sessions: ``nox`` runs the default ones (what CI runs).
 
 - ``tests``: the four distributions installed (not editable), every package's tests.
+- ``dask``: klong-dask with klong-core (and klong-numpy, to compare with): its tests
+  on a real LocalCluster, and the conformance kit on the dask backend.
 - ``pkg``: one package's tests (``nox -s "pkg(package='klong-cli')"``).
 - ``conformance``: core's language tests on every installed backend.
 - ``lint``: ruff.
@@ -22,10 +24,11 @@ import nox
 
 ROOT = Path(__file__).parent
 PACKAGES = ["klong-core", "klong-cli", "klong-numpy", "klong-torch"]
+DASK = "./packages/klong-dask"  # its own session: a cluster per run costs minutes
 CONSTRAINTS = ("-c", "constraints-dev.txt")
 TEST_TOOLS = ("pytest", "pexpect", "setuptools>=77", "ipython", "ipykernel", "jupyter_client")
 
-nox.options.sessions = ["tests", "conformance", "lint", "example_backend"]
+nox.options.sessions = ["tests", "conformance", "lint", "example_backend", "dask"]
 nox.options.reuse_venv = "yes"
 
 
@@ -78,8 +81,25 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """The benchmarks: Klong on each backend against raw numpy and torch (ratios only)."""
-    install_klong(session)
+    install_klong(session, DASK)
     session.run("python", "benchmarks/bench.py", *session.posargs)
+    session.run("python", "benchmarks/bench_dask.py")  # 32 GB arrays, out of core
+
+
+@nox.session
+def dask(session: nox.Session) -> None:
+    """klong-dask (dask[array] and distributed, pinned by constraints-dev.txt) with
+    klong-core alone, plus klong-numpy to compare with: its tests start a small
+    LocalCluster; then the conformance kit on the dask backend."""
+    for pkg in ("klong-core", "klong-numpy", "klong-dask"):
+        shutil.rmtree(ROOT / "packages" / pkg / "build", ignore_errors=True)
+    dists = ["./packages/klong-core", "./packages/klong-numpy", DASK]
+    session.install(*CONSTRAINTS, "--force-reinstall", "--no-deps", *dists)
+    session.install(*CONSTRAINTS, *dists, "pytest")
+    session.run("pytest", "-p", "no:cacheprovider", "-q", "packages/klong-dask/tests",
+                *session.posargs)
+    session.run("pytest", "-p", "no:cacheprovider", "--pyargs", "klong.conformance",
+                "--klong-backend", "dask", "-q", *session.posargs)
 
 
 @nox.session(python=False)

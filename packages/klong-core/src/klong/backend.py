@@ -81,6 +81,10 @@ class Backend:
     array_type: Any = ()
     #: True when reals are 64-bit on this device
     float64: bool = True
+    #: True when arrays live in this process's memory; a backend whose arrays
+    #: are computed chunk by chunk elsewhere (Dask) says False, and core then
+    #: lets an array be larger than this machine's memory
+    resident: bool = True
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> Array:

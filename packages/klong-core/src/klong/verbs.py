@@ -699,7 +699,8 @@ class Verbs:
             raise err("!", f"limit error: {n} elements will not fit in memory")
         if not n:
             return []
-        self.alloc("!", n)
+        if self.B.resident:  # a lazy, chunked range costs nothing until it is computed
+            self.alloc("!", n)
         r = self.B.arange(n)
         self.remember(r, (0, n - 1))
         return r

@@ -1,0 +1,99 @@
+"""The Dask backend on a real ``LocalCluster`` of worker processes.
+
+The cluster is small (2 workers x 1 thread, 512 MiB each) and closed at the
+end. ``KLONG_DASK_CHUNK=100`` splits the arrays here into several chunks, and
+``KLONG_DASK_LOCAL_TASKS=0`` sends every computation to the cluster (by
+default small graphs run in this process).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from klong import KlongError, KlongInterpreter
+from klong.plugins import KlongSetupError
+
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  memory_limit="512MiB", dashboard_address=None) as c:
+        yield c
+
+
+@pytest.fixture
+def k(cluster, monkeypatch: pytest.MonkeyPatch) -> KlongInterpreter:
+    monkeypatch.setenv("KLONG_DASK_CHUNK", "100")
+    monkeypatch.setenv("KLONG_DASK_LOCAL_TASKS", "0")
+    return KlongInterpreter(backend="dask", device=cluster.scheduler_address)
+
+
+def _tasks_done(k: KlongInterpreter) -> int:
+    """How many tasks the cluster's scheduler has seen finish so far."""
+    from klong_dask.backend import client_for
+
+    return client_for(k.backend.device).run_on_scheduler(
+        lambda dask_scheduler: sum(ts.state == "memory" or ts.state == "released"
+                                   for ts in dask_scheduler.tasks.values())
+        + len(dask_scheduler.transition_log))
+
+
+@pytest.mark.parametrize("program, shown", [
+    ("+/!1000", "499500"),
+    ("|/%1+!1000", "1.0"),
+    ("2*1+!10", "[2 4 6 8 10 12 14 16 18 20]"),
+    ("+/(!100)*!100", "328350"),
+    ("+\\!10", "[0 1 3 6 10 15 21 28 36 45]"),
+    ("|\\[1 5 2 7 3 9 0 1 2]", "[1 5 5 7 7 9 9 9 9]"),
+    ("*/1+!25", "15511210043330985984000000"),  # exact beyond int64
+    ("+/(!300)+9223372036854775000", "2767011611056432544850"),  # exact, chunk by chunk
+    ("+/[9223372036854775807 1 1 1 1]", "9223372036854775811"),
+    ("<[5 3 9 1 7 3]", "[3 1 5 0 4 2]"),
+    ("=[1 2 1 3 2 1]", "[[0 2 5] [1 4] [3]]"),
+    ("?[1 2 1 3 2 1]", "[1 2 3]"),
+    ("&[1 0 2 0 1]", "[0 2 2 4]"),
+    ("(!10):=99,3", "[0 1 2 99 4 5 6 7 8 9]"),
+    ("[3 3]:^!9", "[[0 1 2] [3 4 5] [6 7 8]]"),
+    ("+[3 3]:^!9", "[[0 3 6] [1 4 7] [2 5 8]]"),
+    ("_(!10)%3", "[0 0 0 1 1 1 2 2 2 3]"),
+    ("3:+!10", "[7 8 9 0 1 2 3 4 5 6]"),
+    ("{+/x^2}:>[1.0 2.0 3.0]", None),  # numeric differentiation: as on numpy
+])
+def test_programs_on_the_cluster(k: KlongInterpreter, program: str, shown: str | None) -> None:
+    plain = KlongInterpreter(backend="numpy")
+    assert k.show(k(program)) == (shown or plain.show(plain(program)))
+
+
+def test_arrays_are_chunked_and_lazy(k: KlongInterpreter) -> None:
+    a = k("2*1+!1000")
+    assert isinstance(a, da.Array) and a.npartitions == 10  # a plan: nothing computed yet
+    assert k.backend.device.startswith("tcp://")
+
+
+def test_work_runs_on_the_workers(k: KlongInterpreter) -> None:
+    before = _tasks_done(k)
+    assert k("+/!1000") == 499500
+    assert _tasks_done(k) > before
+
+
+def test_errors_are_klong_errors(k: KlongInterpreter) -> None:
+    with pytest.raises(KlongError, match="length"):
+        k("(!10)+!11")
+
+
+def test_setup_errors_say_what_to_do() -> None:
+    with pytest.raises(KlongSetupError, match="cannot reach the Dask scheduler"):
+        KlongInterpreter(backend="dask", device="tcp://127.0.0.1:9")
+    with pytest.raises(KlongSetupError, match="scheduler's address"):
+        KlongInterpreter(backend="dask", device="cuda")
+
+
+def test_synchronize_computes_the_value_it_is_given(k: KlongInterpreter) -> None:
+    """]time hands its result to synchronize; for Dask that is when the work runs."""
+    value = k("2*!1000")
+    before = _tasks_done(k)
+    k.backend.synchronize([value, 1])
+    assert _tasks_done(k) > before
