@@ -101,6 +101,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--skip-out-of-core", action="store_true")
     ns = p.parse_args()
+    os.environ.setdefault("KLONG_DASK_LOCAL_TASKS", "0")  # Klong on the cluster too, as the raw code
     with LocalCluster(n_workers=ns.workers, threads_per_worker=1, processes=True,
                       memory_limit=ns.memory_limit, dashboard_address=None) as cluster, \
             Client(cluster) as client:

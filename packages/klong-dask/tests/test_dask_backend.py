@@ -67,6 +67,13 @@ def test_programs_on_the_cluster(k: KlongInterpreter, program: str, shown: str |
     assert k.show(k(program)) == (shown or plain.show(plain(program)))
 
 
+def test_listed_next_to_core_alone() -> None:
+    from klong.plugins import list_backends
+
+    (row,) = [r for r in list_backends() if r.name == "dask"]
+    assert (row.distribution, row.status, row.devices) == ("klong-dask", "ok", ("local",))
+
+
 def test_arrays_are_chunked_and_lazy(k: KlongInterpreter) -> None:
     a = k("2*1+!1000")
     assert isinstance(a, da.Array) and a.npartitions == 10  # a plan: nothing computed yet

@@ -472,7 +472,7 @@ class Verbs:
         return self.atomic2("%", _div, self._arr_div, a, b)
 
     def _arr_div(self, a: Any, b: Any) -> Any:
-        if self.B.any(b == 0) if isinstance(b, self.AT) else b == 0:  # x%0 is :undefined, in lists too
+        if self._has_zero(b):  # x%0 is :undefined, in lists too
             return self.exact("%", _div, a, b)
         if not isinstance(a, self.AT) or self.B.kind(a) == "i":
             if isinstance(a, self.AT):
@@ -480,6 +480,18 @@ class Verbs:
             elif not isinstance(b, self.AT) or self.B.kind(b) == "i":
                 b = self.B.to_float(b)
         return a / b
+
+    def _has_zero(self, b: Any) -> bool:
+        """Whether ``b`` holds a 0; an integer array's extent (remembered for
+        large ones, so ``%1+!n`` never scans) answers without a pass when it
+        excludes 0."""
+        if not isinstance(b, self.AT):
+            return b == 0
+        if self.B.kind(b) == "i" and b.ndim and b.shape[0]:
+            lo, hi = self.extent(b)
+            if lo > 0 or hi < 0:
+                return False
+        return self.B.any(b == 0)
 
     def int_divide(self, a: Any, b: Any) -> Any:
         return self.atomic2(":%", _idiv, self._arr_idiv, a, b)
