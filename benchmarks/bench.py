@@ -190,8 +190,13 @@ def imports_of(args: list[str]) -> set[str]:
 def startup_table(repeat: int) -> None:
     klong = shutil.which("klong", path=str(Path(sys.executable).parent)) or "klong"
 
+    # with bytecode caches, as installed wheels have them (numpy's are written at
+    # install time; without this, PYTHONDONTWRITEBYTECODE=1 would recompile core each start)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
     def cmd(*argv: str) -> Callable[[], Any]:
-        return lambda: subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL, check=True)
+        return lambda: subprocess.run(argv, capture_output=True, stdin=subprocess.DEVNULL,
+                                      check=True, env=env)
     t_np = best(cmd(sys.executable, "-c", "import numpy"), repeat)
     t_k = best(cmd(klong, "--backend", "numpy", "-e", "1+1"), repeat)
     t_l = best(cmd(klong, "--list-backends"), repeat)
