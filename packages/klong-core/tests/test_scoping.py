@@ -107,6 +107,8 @@ def test_differentiating_a_local_read_by_an_inner_literal(k: KlongInterpreter) -
     assert abs(float(grad) - 6.0) < 1e-4
     assert k("w") == 5.0  # the global is untouched
     assert abs(float(k("loss::{w^2};{[w];w::3.0;loss:>:w}()"))) < 1e-4  # loss reads the global w
+    with pytest.raises(KlongError, match=r"with respect to w: it is not a defined variable"):
+        k("{[w];{w^2}:>:w}()")  # the local is not assigned yet
 
 
 def test_locals_leave_no_trace_among_the_globals(k: KlongInterpreter) -> None:

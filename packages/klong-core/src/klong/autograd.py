@@ -214,9 +214,9 @@ class Globals:
     def __init__(self, k: Any, names: Sequence[str], op: str):
         self.k, self.names = k, list(names)
         for n in self.names:
-            if n not in k.globals:
-                raise KlongError(f"{op}: cannot differentiate with respect to {n}: "
-                                 "it is not a defined global variable")
+            if n not in k.globals:  # named as written: w, not its key w`3 or w`module
+                raise KlongError(f"{op}: cannot differentiate with respect to {n.partition('`')[0]}: "
+                                 "it is not a defined variable")
         self.saved = [k.globals[n] for n in self.names]
 
     def points(self, op: str) -> list:
