@@ -127,6 +127,6 @@ def test_gradients_through_whole_array_forms(k: KlongInterpreter) -> None:
 
 def test_which_literals_get_a_whole_array_form(k: KlongInterpreter) -> None:
     for text in ["{(x*x)+1}", "{-x}", "{x=n}", "{+/x*b}", "{+/b*x}"]:
-        assert k(text).whole is not None, text
+        assert k(text).fn.whole is not None, text
     for text in ["{x;x+1}", "{x%2}", "{x^2}", "{x|1}", "{[a];a::x;a+1}", "{x+y}", "{f(x)}", "{+/x*x}"]:
-        assert k(text).whole is None, text
+        assert k(text).fn.whole is None, text
