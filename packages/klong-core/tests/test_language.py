@@ -91,8 +91,10 @@ def test_large_int_arrays_stay_machine_arrays(k: KlongInterpreter) -> None:
 
 @pytest.mark.parametrize("x, text", [
     (1.0, "1.0"), (6.0, "6.0"), (0.5, "0.5"), (1e100, "1.0e+100"), (0.00001, "0.00001"),
-    (123.45, "123.45"), (-2.5, "-2.5"), (1e-7, "1.0e-07"), (1.5e300, "1.5e+300"),
-    (1000000.0, "1000000.0"),
+    (123.45, "123.45"), (-2.5, "-2.5"), (1.5e300, "1.5e+300"), (1000000.0, "1000000.0"),
+    # plain digits from 1e-18 up to 1e18, as the reference prints them
+    (1e-7, "0.0000001"), (-2.5e-9, "-0.0000000025"), (1e-18, "0.000000000000000001"),
+    (9.9e-19, "9.9e-19"), (1.5e17, "150000000000000000.0"), (1e18, "1.0e+18"),
 ])
 def test_real_display(x: float, text: str) -> None:
     assert fmt_real(x) == text

@@ -184,22 +184,35 @@ def _run(ns: argparse.Namespace) -> int:
         return _list_backends(ns.json, ns.devices)
     if ns.json or ns.devices:
         raise _UsageError("--json and --devices go with --list-backends")
+    from klong.text import from_text, to_text
+
     k = _interpreter(ns)
     k.shower.matrix = not ns.flat
+    _bytes_through_std_streams()
     interactive = ns.file is None and not ns.exprs and bool(ns.load or sys.stdin.isatty())
     if ns.load and not interactive:
         k.run_file(ns.load, [])
     if ns.file == "-" or (ns.file is None and not ns.exprs and not ns.load
                           and not sys.stdin.isatty()):
-        k(sys.stdin.read())
+        k(sys.stdin.buffer.read().decode("latin-1"))  # a program is bytes (klong.text)
     elif ns.file is not None:
         k.run_file(ns.file, list(ns.args))
     for expr in ns.exprs:
-        print(k.shower.layout(k(expr)), flush=True)
+        print(to_text(k.shower.layout(k(from_text(expr)))), flush=True)
     if interactive:  # the REPL loads the file: an error there is shown, not fatal
         repl = full_repl()
         return repl(k, load=ns.load) if repl is not None else _basic_repl(k, ns.load)
     return 0
+
+
+def _bytes_through_std_streams() -> None:
+    """Let bytes that are not UTF-8 pass the standard streams unchanged, so
+    that a Klong program reads and writes them as the reference does."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="surrogateescape")
+        except (AttributeError, ValueError, OSError):  # not a reconfigurable text stream
+            pass
 
 
 def _basic_repl(k: KlongInterpreter, load: str | None) -> int:

@@ -39,7 +39,7 @@ def fmt_real(x: float, single: bool = False) -> str:
         return "inf" if x > 0 else "-inf"
     r = _shortest32(x) if single else repr(x)
     mant, _, exp = r.partition("e")
-    if x != 0 and not (1e-5 <= abs(x) < 1e16):
+    if x != 0 and not (1e-18 <= abs(x) < 1e18):  # the reference's bounds for plain digits
         if "." not in mant:
             mant += ".0"
         e = int(exp) if exp else 0

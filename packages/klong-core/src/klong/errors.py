@@ -33,10 +33,12 @@ class KlongError(Exception):
         where = self.line_col()
         if where is None:
             return self.message
+        from .text import to_text
         line_no, col = where
         line = self.source.split("\n")[line_no - 1]
         head = f"{self.origin}:{line_no}: " if self.origin else (f"line {line_no}: " if self.source.count("\n") else "")
-        return f"{head}{self.message}\n  {line}\n  {' ' * col}^"
+        col = len(to_text(line[:col]))  # the source is bytes: count what the terminal shows
+        return to_text(f"{head}{self.message}\n  {line}\n  {' ' * col}^")
 
     def _render_traceback_(self) -> list[str]:
         """IPython and Jupyter show these lines instead of a Python traceback."""

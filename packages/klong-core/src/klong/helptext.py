@@ -451,7 +451,7 @@ ENTRIES: tuple[Help, ...] = (
        "span lines) from the From Channel. At the end of input it gives :eof."),
     _h(".rl", "Read-Line", "function", ".rl()",
        "Reads one line from the From Channel, without its line ending. At the\n"
-       "end of input it gives :eof."),
+       "end of input it gives \"\" (as the reference does) and .mi turns 0."),
     _h(".rn", "Random-Number", "function", ".rn()",
        "A random real number at least 0 and less than 1."),
     _h(".rs", "Read-String", "function", ".rs(a)",
@@ -564,6 +564,9 @@ ENTRIES: tuple[Help, ...] = (
        "made ^ faster on reals; ^ is always computed by the backend here."),
     _h(".h", "Host", "variable", ".h",
        "A symbol naming the host system (:unix)."),
+    _h(".helpdb", "Help-Database", "variable", ".helpdb",
+       "[] at start, as in the reference interpreter, whose help module\n"
+       "(.l(\"help\")) fills it with [form name text] entries."),
     _h("it", "It", "variable", "it",
        "In the REPL, the value of the most recent successful computation."),
     _h("klong", "Interpreter", "variable", "klong",

@@ -28,6 +28,7 @@ from . import helptext
 from .errors import KlongError, KlongExit, KlongIncomplete
 from .lexer import END, Lexer
 from .parser import Parser
+from .text import from_text, to_text
 from .values import Builtin, Char, KDict, Lambda, Projection, Special, Symbol
 
 #: ``progress(description, total)`` enters a context that yields ``advance()``
@@ -91,7 +92,7 @@ def brief(k: Any, value: Any, max_items: int = MAX_ITEMS, max_chars: int = MAX_C
     such as ``... (1000000 elements)``, and text longer than ``max_chars`` is
     cut with a marker. Only what is shown is formatted, so a huge array costs
     no more than a small one."""
-    text = k.shower.layout(value, limit=max_items)
+    text = to_text(k.shower.layout(value, limit=max_items))
     if len(text) > max_chars:
         text = text[:max_chars] + f" ... (cut at {max_chars} of {len(text)} characters)"
     return text
@@ -153,7 +154,7 @@ class Interaction:
         manual's rule for interactive mode; other channels stay open)."""
         io = self.k.io
         try:
-            value = self.k.run(source)
+            value = self.k.run(from_text(source))
         finally:
             io.from_ch, io.to_ch = io.cin, io.cout
         self.k.globals["it"] = value

@@ -4,7 +4,6 @@ expression by expression (text -> parser -> compiler -> closures)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .adverbs import Adverbs
@@ -19,6 +18,7 @@ from .limits import Guard, Limits
 from .nodes import DictLit
 from .parser import Parser
 from .sysfns import IO, install
+from .text import read_source
 from .values import Builtin, KDict, KFunction
 from .verbs import Verbs
 
@@ -142,7 +142,7 @@ class KlongInterpreter:
         its last expression (Klong's own; ``to_python`` converts it)."""
         self.globals[".a"] = list(args or [])
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_source(path)
         except OSError as e:
             raise KlongError(f"cannot read {path}: {e.strerror}") from None
         try:

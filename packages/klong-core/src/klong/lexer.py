@@ -20,6 +20,8 @@ SYM_START = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 SYM_CHARS = SYM_START | set("0123456789")
 DIGITS = set("0123456789")
 EXTENSION_OPS = {"\u2207": "\u2207", "\u2202": "\u2202"}  # nabla, partial
+# the same in a file, read as bytes: their UTF-8 encodings
+EXTENSION_BYTES = {op.encode("utf-8").decode("latin-1"): op for op in EXTENSION_OPS}
 SHIFTED_ADVERBS = {"'", "/", "\\", "~", "*"}
 
 
@@ -97,6 +99,9 @@ class Lexer:
             return Token(OP, c, i, i + 1)
         if c in EXTENSION_OPS:
             return Token(OP, c, i, i + 1)
+        op = EXTENSION_BYTES.get(src[i:i + 3])
+        if op is not None:
+            return Token(OP, op, i, i + 3)
         raise self.error(f"lexical error: unexpected character {c!r}", i)
 
     def _shifted(self, i: int) -> Token:

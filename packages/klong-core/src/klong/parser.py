@@ -220,8 +220,8 @@ class Parser:
         first: Node | None = None
         if self.tok.kind == L.LBRK:
             t = self.advance()
-            items = self.list_body()
-            if self.at_semi() and all(isinstance(i, Symbol) for i in items):
+            items, separated = self.local_names()
+            if separated or (self.at_semi() and all(isinstance(i, Symbol) for i in items)):
                 local_names = [i.name for i in items]
             else:
                 first = self.expr(self.postfix(Const(t.pos, items)))
@@ -246,10 +246,28 @@ class Parser:
         self.expect(L.RBRK, "']' closing the conditional")
         return Cond(pos, pred, then, other)
 
-    # -- literal data -----------------------------------------------------------
-    def list_body(self) -> list:
-        """Items of a list literal up to and including its ']'."""
+    def local_names(self) -> tuple[list, bool]:
+        """What follows ``{[``: names, which the reference also accepts
+        separated by ';' or ',' (``{[a;b]...}``, ``{[a,b]...}``), or else the
+        items of a list literal. Says whether separators were seen."""
         items: list[Any] = []
+        separated = False
+        while self.tok.kind == L.SYM or (items and self.tok.value in (";", ",")
+                                         and self.tok.kind in (L.SEMI, L.OP)):
+            t = self.advance()
+            if t.kind == L.SYM:
+                items.append(Symbol(t.value))
+            else:
+                separated = True
+        if separated:
+            self.expect(L.RBRK, "']' closing the local variables")
+            return items, True
+        return self.list_body(items), False
+
+    # -- literal data -----------------------------------------------------------
+    def list_body(self, items: list | None = None) -> list:
+        """Items of a list literal up to and including its ']' (after ``items``)."""
+        items = [] if items is None else items
         while True:
             t = self.tok
             k = t.kind

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import KlongError, KlongExit, KlongIncomplete
+from .text import open_channel, read_from, read_source, to_text, write_to
 from .values import EOF, Builtin, Channel, Symbol
 
 LIB_DIR = Path(__file__).parent / "lib"
@@ -66,18 +67,24 @@ class IO:
     def write(self, text: str) -> None:
         ch = self.to_ch
         try:
-            self.stream(ch).write(text)
+            stream = self.stream(ch)
+            if ch.std:
+                write_to(stream, text)
+            else:
+                stream.write(text)
         except (OSError, ValueError) as e:
             raise KlongError(f"cannot write to {_quote(ch.name)}: {e}") from None
 
     def _readline(self, ch: Channel) -> str:
         try:
-            return self.stream(ch).readline()
+            line = self.stream(ch).readline()
+            return read_from(line) if ch.std else line
         except (OSError, ValueError, UnicodeDecodeError) as e:
             raise KlongError(f"cannot read from {_quote(ch.name)}: {e}") from None
 
     def read_line(self) -> Any:
-        """``.rl``: the next line without its separator, or :eof past the end."""
+        """``.rl``: the next line without its separator; past the end, as the
+        reference does, an empty string (and ``.mi`` turns 0)."""
         ch = self.from_ch
         if ch.pending:  # the rest of a line that .r has read ahead
             line, sep, rest = ch.pending.partition("\n")
@@ -86,7 +93,7 @@ class IO:
         s = self._readline(ch)
         if s == "":
             ch.at_eof = True
-            return EOF
+            return ""
         return s[:-1] if s.endswith("\n") else s
 
     def read_object(self) -> Any:
@@ -238,7 +245,7 @@ def install(k: Any) -> None:
     # -- channels ------------------------------------------------------------
     def open_file(name: str, path: str, mode: str) -> Channel:
         try:
-            f = open(path, mode, encoding="utf-8", newline="")
+            f = open_channel(path, mode)
         except OSError as e:
             raise KlongError(f"{name}: cannot open {_quote(path)}: {e.strerror or e}") from None
         ch = Channel(path, f, "r" if mode == "r" else "w")
@@ -281,7 +288,7 @@ def install(k: Any) -> None:
     def delete_file(a: Any) -> Any:
         path = need_str(".df", a)
         try:
-            os.remove(path)
+            os.remove(to_text(path))
         except OSError as e:
             raise KlongError(f".df: cannot delete {_quote(path)}: {e.strerror or e}") from None
         return []
@@ -305,8 +312,8 @@ def install(k: Any) -> None:
         if path is None:
             raise KlongError(f".l: file not found: {_quote(name)} (searched {':'.join(search_path())})")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
+            text = read_source(path)
+        except OSError as e:
             raise KlongError(f".l: cannot read {_quote(str(path))}: {getattr(e, 'strerror', None) or e}") from None
         module = k.module
         try:
@@ -400,6 +407,7 @@ def install(k: Any) -> None:
     G[".edit"] = 0
     G[".fastpow"] = 0
     G[".h"] = Symbol("unix")
+    G[".helpdb"] = []  # the help database the reference's help module fills
 
 
 def search_path() -> list[str]:
@@ -413,6 +421,7 @@ def find_file(name: str) -> Path | None:
     """Resolve a ``.l`` argument: the name as given, then with ``.kg`` appended,
     in each directory of :func:`search_path`; names starting with "/" or "."
     are paths used as they are."""
+    name = to_text(name)
     candidates = [name, name + ".kg"]
     if name.startswith(("/", ".")):
         return next((Path(c) for c in candidates if Path(c).is_file()), None)
