@@ -154,3 +154,13 @@ def test_usage_errors_exit_1() -> None:
 
 def test_expressions_may_start_with_a_minus() -> None:
     assert ok("-e", "-1", "-e", "-[1 2]") == "-1\n[-1 -2]\n"
+
+
+def test_bytes_pass_through_programs_unchanged(tmp_path: Path) -> None:
+    """Text is bytes: a program's Latin-1 and UTF-8 bytes come out as they went in."""
+    prog = tmp_path / "bytes.kg"
+    prog.write_bytes(b'.p("caf\xe9");.p("\xc3\xa9");.p(#"\xc3\xa9");.p(.rl())\n')
+    r = subprocess.run([sys.executable, "-m", "klong_cli", str(prog)], input=b"\xff line\n",
+                       capture_output=True, timeout=120)
+    assert r.stdout == b"caf\xe9\n\xc3\xa9\n2\n\xff line\n", r.stderr
+    assert ok("-e", '#"é"', "-e", '"é"') == '2\n"é"\n'
