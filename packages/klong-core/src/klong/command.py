@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="device: cpu, cuda, cuda:N, mps (default: the best available)")
     p.add_argument("--precision", type=int, choices=(32, 64),
                    help="bits of reals (default 64 where the device supports it)")
+    p.add_argument("--timeout", type=seconds, metavar="SECONDS",
+                   help="stop each evaluation (the program, each -e, each REPL input) after SECONDS")
+    p.add_argument("--max-memory", type=size, metavar="SIZE",
+                   help="stop an evaluation that would grow the process by more than SIZE "
+                        "(bytes, or with K, M, G: 512M)")
     p.add_argument("--list-backends", action="store_true",
                    help="list installed backends, their devices and status")
     p.add_argument("--json", action="store_true", help="with --list-backends: print JSON")
@@ -80,6 +85,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --list-backends: probe each backend's devices (imports its library)")
     p.add_argument("--version", action="store_true", help="print versions and exit")
     return p
+
+
+def seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError(text)
+    return value
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def size(text: str) -> int:
+    t = text.strip().upper().removesuffix("B")
+    unit = t[-1:] if t[-1:] in _UNITS else ""
+    value = int(float(t[:len(t) - len(unit)]) * _UNITS[unit])
+    if value <= 0:
+        raise ValueError(text)
+    return value
 
 
 def _version_text() -> str:
@@ -171,9 +195,10 @@ def _yes_no(flag: bool | None) -> str:
 
 
 def _interpreter(ns: argparse.Namespace) -> KlongInterpreter:
-    from klong import KlongInterpreter
+    from klong import KlongInterpreter, Limits
 
-    return KlongInterpreter(backend=ns.backend, device=ns.device, precision=ns.precision)
+    return KlongInterpreter(backend=ns.backend, device=ns.device, precision=ns.precision,
+                            limits=Limits(timeout=ns.timeout, memory=ns.max_memory))
 
 
 def _run(ns: argparse.Namespace) -> int:
@@ -190,8 +215,13 @@ def _run(ns: argparse.Namespace) -> int:
     k.shower.matrix = not ns.flat
     _bytes_through_std_streams()
     interactive = ns.file is None and not ns.exprs and bool(ns.load or sys.stdin.isatty())
-    if ns.load and not interactive:
-        k.run_file(ns.load, [])
+    if ns.load:
+        from klong.sysfns import find_file
+        found = find_file(ns.load)
+        if found is None:  # the REPL would only show this; a script needs the status
+            raise _UsageError(f"-l: cannot find {ns.load} (nor {ns.load}.kg)")
+        if not interactive:
+            k.run_file(str(found), [])
     if ns.file == "-" or (ns.file is None and not ns.exprs and not ns.load
                           and not sys.stdin.isatty()):
         k(sys.stdin.buffer.read().decode("latin-1"))  # a program is bytes (klong.text)
@@ -267,7 +297,7 @@ def debug_traceback(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc))
 
 
-_VALUED = {"--backend", "--device", "--precision", "-l"}
+_VALUED = {"--backend", "--device", "--precision", "-l", "--timeout", "--max-memory"}
 
 
 def _bind_expressions(argv: Sequence[str]) -> list[str]:
@@ -293,7 +323,7 @@ def _bind_expressions(argv: Sequence[str]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    from klong.errors import KlongError, KlongExit
+    from klong.errors import KlongBrokenPipe, KlongError, KlongExit
     from klong.plugins import KlongSetupError
 
     # numpy's floating-point warnings (1%0 on arrays gives inf) are not errors here
@@ -302,6 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(_parser().parse_args(_bind_expressions(sys.argv[1:] if argv is None else argv)))
     except KlongExit as exc:
         return _status(exc.status)
+    except KlongBrokenPipe:
+        return _broken_pipe()
     except KlongError as exc:
         return _error(exc.render())
     except (KlongSetupError, _UsageError) as exc:

@@ -30,6 +30,7 @@ SCALAR_FAST: dict[str, Callable[[int, int], int]] = {
     "=": lambda a, b: 1 if a == b else 0, "&": min, "|": max,
 }
 PARAMS = ("x", "y", "z")
+OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")  # torch, numpy
 GRAD_OPS = (":>", "\u2202", "\u2207")
 
 
@@ -62,14 +63,18 @@ def failure(e: Exception, where: Callable[[KlongError], KlongError], what: str) 
 
 
 def internal(e: Exception, what: str) -> KlongError:
-    """A Python failure inside an operator, as a Klong error."""
+    """A Python failure inside an operator, as a Klong error in our words (the
+    host's text stays on ``detail``, for KLONG_DEBUG and bug reports)."""
     if isinstance(e, RecursionError):
-        return KlongError("recursion too deep (stack overflow)")
-    if isinstance(e, MemoryError):
-        return KlongError(f"{what}: out of memory")
-    if isinstance(e, OverflowError):
-        return KlongError(f"{what}: overflow: a number too large for a real")
-    return KlongError(f"{what}: {type(e).__name__}: {e}")
+        err = KlongError("recursion too deep (stack overflow)")
+    elif isinstance(e, MemoryError) or any(s in str(e) for s in OOM_TEXTS):
+        err = KlongError(f"{what}: out of memory")
+    elif isinstance(e, OverflowError):
+        err = KlongError(f"{what}: overflow: a number too large for a real")
+    else:
+        err = KlongError(f"{what}: internal error ({type(e).__name__}); please report it")
+    err.detail = f"{type(e).__name__}: {e}"
+    return err
 
 
 class Compiler:

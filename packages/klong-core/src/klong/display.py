@@ -13,6 +13,7 @@ import struct
 from decimal import Decimal
 from typing import Any, Callable
 
+from .numtext import int_text
 from .values import Channel, Char, KDict, KFunction, Special, Symbol
 
 
@@ -63,6 +64,29 @@ def fmt_str(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
+class _Text(str):
+    """Text waiting on the printers' stacks (a Klong string there is a value)."""
+
+
+class _Entry:
+    """A dictionary's key and value, printed as ``[key value]``."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: Any, value: Any):
+        self.key, self.value = key, value
+
+
+def _push(todo: list, items: Any, sep: str, frame: tuple, close: str) -> None:
+    """Schedule ``items`` (as ``(item,) + frame``) separated by ``sep``, then ``close``."""
+    todo.append(_Text(close))
+    sep_t = _Text(sep)
+    for i in range(len(items) - 1, -1, -1):
+        todo.append((items[i],) + frame)
+        if i:
+            todo.append(sep_t)
+
+
 class Shower:
     """Formats values; knows the backend's array type to print arrays.
 
@@ -79,10 +103,38 @@ class Shower:
 
     def show(self, x: Any, raw: bool = False) -> str:
         """The one-line form, as the reference prints every value; ``raw``
-        writes strings and characters without quotes or ``0c`` at every depth."""
+        writes strings and characters without quotes or ``0c`` at every depth.
+        Lists and dictionaries are walked with an explicit stack: data of any
+        depth prints in linear time, without recursion."""
+        if type(x) is not list and type(x) is not KDict:
+            return self._show1(x, raw)
+        out: list[str] = []
+        todo: list = [(x,)]
+        while todo:
+            item = todo.pop()
+            if type(item) is _Text:
+                out.append(item)
+                continue
+            v = item[0]
+            t = type(v)
+            if t is list:
+                out.append("[")
+                _push(todo, v, " ", (), "]")
+            elif t is KDict:
+                out.append(":{")
+                _push(todo, [_Entry(k, e) for k, e in v.d.values()], " ", (), "}")
+            elif t is _Entry:
+                out.append("[")
+                _push(todo, [v.key, v.value], " ", (), "]")
+            else:
+                out.append(self._show1(v, raw))
+        return "".join(out)
+
+    def _show1(self, x: Any, raw: bool) -> str:
+        """An atom or an array."""
         t = type(x)
         if t is int:
-            return str(x)
+            return int_text(x)
         if t is float:
             return self.real(x)
         if t is str:
@@ -91,13 +143,8 @@ class Shower:
             return x.c if raw else "0c" + x.c
         if t is Symbol:
             return ":" + x.name
-        if t is list:
-            return "[" + " ".join([self.show(e, raw) for e in x]) + "]"
         if isinstance(x, self.AT):
             return self._array(x)
-        if t is KDict:
-            return ":{" + " ".join([f"[{self.show(k, raw)} {self.show(v, raw)}]"
-                                    for k, v in x.d.values()]) + "}"
         if isinstance(x, KFunction):
             return ":" + x.kind_name
         if isinstance(x, Special):
@@ -127,7 +174,17 @@ class Shower:
         """What the REPL and ``-e`` print: :meth:`show`, except that with
         :attr:`matrix` a list holding lists (strings aside) puts each element
         on a line of its own, indented under the opening bracket. ``limit``
-        cuts lists after that many elements, with a marker."""
+        cuts lists after that many elements, with a marker. Walked with an
+        explicit stack, as :meth:`show` is."""
+        out: list[str] = []
+        todo: list = [(x, indent, limit)]
+        while todo:
+            item = todo.pop()
+            out.append(item if type(item) is _Text else self._lay(*item, todo))
+        return "".join(out)
+
+    def _lay(self, x: Any, indent: int, limit: int | None, todo: list) -> str:
+        """The text that starts ``x``; what follows it is pushed on ``todo``."""
         if isinstance(x, self.AT):
             if x.ndim == 0:
                 return self.show(x)
@@ -142,11 +199,12 @@ class Shower:
             items = x if limit is None or n <= limit else x[:limit]
             more = _more(n, limit)
             if not self.matrix or not any(self._nested(e) for e in items):
-                return "[" + " ".join(self.layout(e, limit=limit) for e in items) + more + "]"
+                _push(todo, items, " ", (0, limit), more + "]")
+                return "["
         else:
             return self.show(x)
-        sep = "\n" + " " * (indent + 1)
-        return "[" + sep.join(self.layout(e, indent + 1, limit) for e in items) + more + "]"
+        _push(todo, items, "\n" + " " * (indent + 1), (indent + 1, limit), more + "]")
+        return "["
 
     def _nested(self, x: Any) -> bool:
         """A non-empty list other than a string (it makes its parent multi-line)."""

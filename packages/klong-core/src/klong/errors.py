@@ -6,6 +6,8 @@ from __future__ import annotations
 class KlongError(Exception):
     """A failure of a Klong program: a message, and where in which source it happened."""
 
+    detail: str | None = None  # the host's own words for an internal failure
+
     def __init__(self, message: str, pos: int | None = None, source: str | None = None,
                  origin: str | None = None):
         super().__init__(message)
@@ -52,6 +54,10 @@ class KlongError(Exception):
 class KlongSetupError(KlongError):
     """The requested backend or device cannot be set up (not installed, broken,
     ambiguous, or an unusable device). The message says what to do."""
+
+
+class KlongBrokenPipe(KlongError):
+    """An output stream's reader went away (``klong prog | head``)."""
 
 
 class KlongIncomplete(KlongError):

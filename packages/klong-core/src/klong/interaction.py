@@ -360,6 +360,10 @@ class Interaction:
             sync(value)
             return time.perf_counter() - t0
 
+        with k.guard.running():
+            return self._repeat(once)
+
+    def _repeat(self, once: Callable[[], float]) -> str:
         first = once()  # also warms caches; not counted when there are repeats
         if first >= TIME_BUDGET:
             return f"{_fmt_seconds(first)} (1 run)"

@@ -132,7 +132,8 @@ class KlongCallable:
 
     def __call__(self, *args: Any) -> Any:
         k = self.k
-        return to_python(k, k.apply(self.fn, [to_klong(k, a) for a in args]))
+        with k.guard.host_call():
+            return to_python(k, k.apply(self.fn, [to_klong(k, a) for a in args]))
 
     def __repr__(self) -> str:
         return repr(self.fn)
@@ -238,13 +239,27 @@ def _base_dir(k: Any) -> Path:
     return Path.cwd()
 
 
+def _standard(name: str) -> bool:
+    return name in sys.stdlib_module_names or name in sys.builtin_module_names
+
+
+def _same_file(module: ModuleType | None, init: Path) -> bool:
+    file = getattr(module, "__file__", None)
+    return bool(file) and Path(file).resolve() == init.resolve()
+
+
 def _load_path(path: Path) -> ModuleType:
-    """Import a ``.py`` file or a package folder by path (once per path)."""
+    """Import a ``.py`` file or a package folder by path (once per path). A name
+    that the standard library or another module already holds in ``sys.modules``
+    is not taken over: the module is registered under a private name."""
     init = path / "__init__.py" if path.is_dir() else path
     name = path.stem if path.is_file() else path.name
+    for candidate in (name, f"_klong_local_{name}"):
+        if _same_file(sys.modules.get(candidate), init):
+            return sys.modules[candidate]
+    if _standard(name) or name in sys.modules:
+        name = f"_klong_local_{name}"
     old = sys.modules.get(name)
-    if old is not None and getattr(old, "__file__", None) and Path(old.__file__).resolve() == init.resolve():
-        return old
     spec = importlib.util.spec_from_file_location(
         name, init, submodule_search_locations=[str(path)] if path.is_dir() else None)
     if spec is None or spec.loader is None:
@@ -274,7 +289,7 @@ def import_module(k: Any, spec: str, fname: str = ".py") -> ModuleType:
             if not path.exists():
                 raise KlongError(f"{fname}: no such file or folder: {spec}")
             return _load_path(path)
-        if "." not in spec:
+        if "." not in spec and not _standard(spec):  # a local json.py never hides json
             for local in (base / (spec + ".py"), base / spec):
                 if local.is_file() or (local / "__init__.py").is_file():
                     return _load_path(local)
@@ -377,7 +392,7 @@ def install(k: Any) -> None:
         name = getattr(target, "__name__", None) or type(target).__name__
         try:
             result = target(*[to_python(k, p) for p in pos], **kwargs)
-        except KlongError:
+        except (KlongError, RecursionError):
             raise
         except Exception as e:  # noqa: BLE001 - reported as a Klong error naming the callable
             raise KlongError(f"{name}: Python {type(e).__name__}: {e}") from None

@@ -3,7 +3,6 @@ expression by expression (text -> parser -> compiler -> closures)."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Callable, Iterator
 
 from .adverbs import Adverbs
@@ -22,9 +21,11 @@ from .text import read_source
 from .values import Builtin, KDict, KFunction
 from .verbs import Verbs
 
-RECURSION_LIMIT = 100_000  # Python frames; 3.11 keeps pure-Python calls off the C stack
 COMPILE_CACHE = 256  # programs (by their text) kept compiled for re-runs
 _PYTHON_SIDE = (dict, tuple, list, KlongCallable)  # what to_python makes of Klong values
+CACHE_TEXT = 1 << 16  # ...when their text is at most this long
+# what reaches outside the interpreter: Python, processes, files, the process's end
+OUTSIDE = (".py", ".pyf", ".pyc", ".pya", ".sys", ".ic", ".oc", ".ac", ".df", ".l", ".x", "klong")
 
 
 def _make_backend(backend: Any, device: str | None, precision: int | None) -> Backend:
@@ -47,7 +48,7 @@ class KlongInterpreter:
     """
 
     def __init__(self, backend: Any = None, device: str | None = None, precision: int | None = None,
-                 limits: Limits | dict | None = None):
+                 limits: Limits | dict | None = None, untrusted: bool = False):
         self.backend: Backend = _make_backend(backend, device, precision)
         self.guard = Guard(_limits(limits))
         self.globals: dict[str, Any] = {}
@@ -63,16 +64,18 @@ class KlongInterpreter:
         install_interop(self)
         install_autograd(self)  # .jacobian
         self.globals["klong"] = self
-        if sys.getrecursionlimit() < RECURSION_LIMIT:
-            sys.setrecursionlimit(RECURSION_LIMIT)
-        if hasattr(sys, "set_int_max_str_digits"):  # Klong integers have no size limit, in text too
-            sys.set_int_max_str_digits(0)
+        if untrusted:  # see docs/security.md
+            for name in OUTSIDE:
+                self.globals.pop(name, None)
 
     # -- running programs ----------------------------------------------------------
     def __call__(self, source: str, limits: Limits | dict | None = None) -> Any:
         """Run ``source`` and return the value of its last expression, converted
         to Python as ``k[name]`` converts (:meth:`run` returns Klong's own value);
         ``limits`` replace the interpreter's own for this call."""
+        if self.guard.depth:  # called back from Python inside a running program
+            with self.guard.host_call():
+                return self.to_python(self.run(source, limits=limits))
         return self.to_python(self.run(source, limits=limits))
 
     def interrupt(self) -> None:
@@ -81,11 +84,8 @@ class KlongInterpreter:
         self.guard.interrupt()
 
     def run(self, source: str, origin: str | None = None, limits: Limits | dict | None = None) -> Any:
-        self.guard.enter(_limits(limits))
-        try:
+        with self.guard.running(_limits(limits)):
             return self._run(source, origin)
-        finally:
-            self.guard.leave()
 
     def _run(self, source: str, origin: str | None) -> Any:
         cached = self._compiled.get(source) if origin is None and self.module is None else None
@@ -96,7 +96,8 @@ class KlongInterpreter:
         self.origins.append(origin)  # .py finds modules next to the innermost program file
         value: Any = []
         done: list[Callable[[], Any]] = []
-        cacheable = origin is None and self.module is None and ".comment" not in source
+        cacheable = (origin is None and self.module is None and ".comment" not in source
+                     and len(source) <= CACHE_TEXT)
         try:
             while True:
                 node = parser.next_statement()
@@ -105,7 +106,8 @@ class KlongInterpreter:
                         self._remember_program(source, done)
                     return value
                 code = self.compiler.compile(node, source, origin)
-                done.append(code)
+                if cacheable:  # else each statement is dropped once run: linear memory
+                    done.append(code)
                 value = code()
                 cacheable = cacheable and self.module is None  # modules change compilation
         except KlongError as e:

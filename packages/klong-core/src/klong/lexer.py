@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import KlongError, KlongIncomplete
+from .numtext import text_int
 from .values import Char, Symbol
 
 # token kinds
@@ -189,7 +190,7 @@ def lex_number(lexer: Lexer, src: str, i: int, start: int) -> Token:
                 k += 1
             j = k
     text = src[i:j]
-    return Token(NUM, float(text) if real else int(text), start, j)
+    return Token(NUM, float(text) if real else text_int(text), start, j)
 
 
 def tokens(src: str) -> list[Token]:

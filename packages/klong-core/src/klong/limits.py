@@ -15,11 +15,22 @@ once, with a Klong error, instead of waking the kernel's out-of-memory killer.
 from __future__ import annotations
 
 import os
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 from .errors import KlongError
 
+# Klong called from Python called from Klong...: each round trip passes through C
+# and takes about a kilobyte of the thread's C stack, which may be as small as
+# 512 KB (threads on macOS); Klong's own calls stay on Python's stack
+MAX_HOST_DEPTH = 400
+# Python frames are the Klong stack: during an evaluation Python's recursion limit
+# is raised to this (about 20,000 Klong calls; since 3.11 pure-Python calls stay
+# off the C stack) and put back afterwards
+RECURSION_LIMIT = 100_000
 CHECK_EVERY = 1024  # ticks between looks at the clock, the memory and the flag
 SMALL = 1 << 20  # allocations below this many bytes are not checked one by one
 
@@ -102,6 +113,8 @@ class Guard:
         self.limits = limits or Limits()
         self.active = self.limits
         self.depth = 0  # nested runs (.E, loading, Python calling back) share one budget
+        self.host_depth = 0
+        self._old_limit = RECURSION_LIMIT
         self.countdown = CHECK_EVERY
         self._chunk = CHECK_EVERY
         self._steps = 0
@@ -114,6 +127,9 @@ class Guard:
         self.depth += 1
         if self.depth > 1:
             return
+        self._old_limit = sys.getrecursionlimit()
+        if self._old_limit < RECURSION_LIMIT:
+            sys.setrecursionlimit(RECURSION_LIMIT)
         lim = self.active = limits or self.limits
         self._interrupted = False
         self._steps = 0
@@ -123,6 +139,31 @@ class Guard:
 
     def leave(self) -> None:
         self.depth -= 1
+        if self.depth == 0 and self._old_limit < RECURSION_LIMIT == sys.getrecursionlimit():
+            sys.setrecursionlimit(self._old_limit)  # unless someone else changed it meanwhile
+
+    @contextmanager
+    def running(self, limits: Limits | None = None) -> Iterator[None]:
+        """An evaluation (or one nested in the running one)."""
+        self.enter(limits)
+        try:
+            yield
+        finally:
+            self.leave()
+
+    @contextmanager
+    def host_call(self) -> Iterator[None]:
+        """A call from Python into Klong: an evaluation of its own, or, inside a
+        running one, a level that nests on the C stack."""
+        if self.host_depth >= MAX_HOST_DEPTH:
+            raise KlongError(f"recursion too deep: Klong called from Python more than "
+                             f"{MAX_HOST_DEPTH} levels deep")
+        self.host_depth += 1
+        try:
+            with self.running():
+                yield
+        finally:
+            self.host_depth -= 1
 
     def interrupt(self) -> None:
         """Stop the running evaluation at its next check (safe from any thread)."""

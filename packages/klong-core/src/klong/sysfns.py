@@ -19,7 +19,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import KlongError, KlongExit, KlongIncomplete
+from .errors import KlongBrokenPipe, KlongError, KlongExit, KlongIncomplete
 from .text import open_channel, read_from, read_source, to_text, write_to
 from .values import EOF, Builtin, Channel, Symbol
 
@@ -72,6 +72,8 @@ class IO:
                 write_to(stream, text)
             else:
                 stream.write(text)
+        except BrokenPipeError:
+            raise KlongBrokenPipe(f"cannot write to {_quote(ch.name)}: the reader went away") from None
         except (OSError, ValueError) as e:
             raise KlongError(f"cannot write to {_quote(ch.name)}: {e}") from None
 

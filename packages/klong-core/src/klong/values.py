@@ -23,9 +23,9 @@ class _Interned:
     def __new__(cls, text: str):
         obj = cls._table.get(text)
         if obj is None:
-            obj = object.__new__(cls)
-            setattr(obj, cls._attr, text)
-            cls._table[text] = obj
+            new = object.__new__(cls)
+            setattr(new, cls._attr, text)
+            obj = cls._table.setdefault(text, new)  # atomic: racing threads get one object
         return obj
 
     def __reduce__(self):

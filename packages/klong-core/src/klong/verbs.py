@@ -18,6 +18,7 @@ from functools import cmp_to_key
 from typing import Any, Callable
 
 from .errors import KlongError
+from .numtext import int_text, text_int
 from .values import (EOF, UNDEFINED, Builtin, Channel, Char, KDict, KFunction, Lambda,
                      Projection, Special, Symbol, VerbFn)
 
@@ -27,6 +28,8 @@ I64_MIN = -(2**63)
 SAFE = 2**62  # below this, int64 arithmetic on two operands cannot overflow for + and -
 REL_TOL = 1e-13  # "sufficiently similar" reals for = and ~
 MAX_LIST = 2**48  # no list can be longer (numpy would silently give an empty one)
+MAX_RANK = 32  # deeper nesting is a Python list of arrays, on every backend
+_LIST, _OBJ = object(), object()  # markers inside hkey's flat tuples
 
 
 def err(op: str, msg: str) -> KlongError:
@@ -161,6 +164,8 @@ class Verbs:
                     return self._reals(xs)
             return self.B.asarray(xs, "f")
         if isinstance(x0, self.AT):
+            if x0.ndim >= MAX_RANK:
+                return xs
             AT, shape, kind = self.AT, x0.shape, self.B.kind(x0)
             for v in xs:
                 if not isinstance(v, AT) or v.shape != shape or self.B.kind(v) != kind:
@@ -212,24 +217,53 @@ class Verbs:
 
     # -- keys, comparison and matching ---------------------------------------
     def hkey(self, x: Any) -> Any:
-        """A hashable key such that matching values have equal keys."""
+        """A hashable key such that matching values have equal keys. A list's key
+        is one flat tuple (each list a marker and its length, then its elements),
+        built without recursion, so that data of any depth hashes in linear time."""
+        if not self.is_list(x) and type(x) is not list:
+            return self._atom_key(x)
+        out: list = []
+        todo = [x]
+        while todo:
+            v = todo.pop()
+            if type(v) is list or (isinstance(v, self.AT) and v.ndim > 0):
+                n = len(v)
+                out += (_LIST, n)
+                if isinstance(v, self.AT) and v.ndim == 1:
+                    out += [self._atom_key(e) for e in self.B.tolist(v)]
+                else:
+                    todo += reversed(self.elems(v))
+            else:
+                out.append(self._atom_key(v))
+        return tuple(out)
+
+    def _atom_key(self, x: Any) -> Any:
         t = type(x)
         if t is int or t is str or t is Char or t is Symbol:
             return x
         if t is float:
             return int(x) if x.is_integer() else x
-        if isinstance(x, self.AT):
-            if x.ndim == 0:  # a number carrying a gradient: its value is the key
-                return self.hkey(self.plain(x))
-            return ("L",) + tuple(self.hkey(v) for v in self.elems(x))
-        if t is list:
-            return ("L",) + tuple(self.hkey(v) for v in x)
-        return ("O", id(x))
+        if isinstance(x, self.AT):  # 0-d: a number carrying a gradient: its value is the key
+            return self._atom_key(self.plain(x))
+        return (_OBJ, id(x))
 
     def match(self, a: Any, b: Any) -> int:
         return 1 if self._match(a, b) else 0
 
     def _match(self, a: Any, b: Any) -> bool:
+        """Klong's ~, by an explicit stack of pairs (data may be of any depth)."""
+        todo = [(a, b)]
+        while todo:
+            a, b = todo.pop()
+            same = self._match1(a, b)
+            if type(same) is list:
+                todo += same
+            elif not same:
+                return False
+        return True
+
+    def _match1(self, a: Any, b: Any) -> bool | list:
+        """Whether two values match, or the pairs of elements that decide it."""
         ta, tb = type(a), type(b)
         if ta is int and tb is int:
             return a == b
@@ -246,15 +280,15 @@ class Verbs:
                     return self.B.all(a == b)
                 return self.B.all(self._feq(a, b))
             if isinstance(a, AT) and a.ndim == 0:
-                return self._match(self.plain(a), b)  # scalar would keep the gradient
+                return [(self.plain(a), b)]  # scalar would keep the gradient
             if isinstance(b, AT) and b.ndim == 0:
-                return self._match(a, self.plain(b))
+                return [(a, self.plain(b))]
         if self.is_list(a) and self.is_list(b):
             if len(a) != len(b):
                 return False
-            return all(self._match(x, y) for x, y in zip(self.elems(a), self.elems(b)))
+            return list(zip(self.elems(a), self.elems(b)))
         if ta is KDict and tb is KDict:
-            return a.d.keys() == b.d.keys() and all(self._match(a.d[k][1], b.d[k][1]) for k in a.d)
+            return a.d.keys() == b.d.keys() and [(a.d[k][1], b.d[k][1]) for k in a.d]
         if ta is str and tb is str:
             return a == b
         return a is b if ta is tb else False
@@ -320,6 +354,8 @@ class Verbs:
         AT = self.AT
         aa, ba = isinstance(a, AT), isinstance(b, AT)
         if (aa or ba) and (aa or ta is int or ta is float) and (ba or tb is int or tb is float):
+            if (ta is int and not fits64(a)) or (tb is int and not fits64(b)):
+                return self.exact(op, scal, a, b)  # no array library holds such an integer
             a, b = self.align(op, a, b)
             r = arr(a, b)
             # numpy answers 0-d operands with its own scalar types: make them Klong numbers
@@ -629,7 +665,8 @@ class Verbs:
             return int(a < b) if op == "<" else int(a > b)
         AT = self.AT
         aa, ba = isinstance(a, AT), isinstance(b, AT)
-        if (aa or ba) and (aa or ta in NUMT) and (ba or tb in NUMT):
+        huge = (ta is int and not fits64(a)) or (tb is int and not fits64(b))  # compared one by one
+        if (aa or ba) and (aa or ta in NUMT) and (ba or tb in NUMT) and not huge:
             a, b = self.align(op, a, b)
             B = self.B
             if op == "<":
@@ -708,7 +745,7 @@ class Verbs:
         if n < 0:
             raise err("!", "domain error: negative count")
         if n > MAX_LIST:
-            raise err("!", f"limit error: {n} elements will not fit in memory")
+            raise err("!", f"limit error: {int_text(n)} elements will not fit in memory")
         if not n:
             return []
         if self.B.resident:  # a lazy, chunked range costs nothing until it is computed
@@ -725,18 +762,36 @@ class Verbs:
         return 0 if s is None else self.mklist(s)
 
     def _shape(self, a: Any) -> list | None:
-        t = type(a)
-        if t is str:
-            return [len(a)] if a else None
-        if isinstance(a, self.AT):
-            return list(a.shape) if a.ndim and a.shape[0] else None
-        if t is not list or not a:  # kg: [] and "" have the shape of an atom
-            return None
-        subs = [self._shape(x) for x in a]
-        s0 = subs[0]
-        if s0 is not None and all(s == s0 for s in subs):
-            return [len(a)] + s0
-        return [len(a)]
+        """The shape of a list: its length, then the shape its elements share, if
+        they all have one. Computed bottom-up with an explicit stack (nesting of
+        any depth, in linear time); each shape is built reversed, so a parent
+        extends its first element's shape in place."""
+        todo: list = [(a, False)]
+        done: list = []  # shapes of finished values, reversed, or None for atoms
+        while todo:
+            v, children_done = todo.pop()
+            if type(v) is list and v:
+                if not children_done:
+                    todo.append((v, True))
+                    todo += [(e, False) for e in v]
+                    continue
+                n = len(v)
+                subs = done[-n:]
+                del done[-n:]
+                s0 = subs[0]
+                if s0 is not None and all(s == s0 for s in subs):
+                    s0.append(n)
+                    done.append(s0)
+                else:
+                    done.append([n])
+            elif type(v) is str:
+                done.append([len(v)] if v else None)
+            elif isinstance(v, self.AT):
+                done.append(list(v.shape)[::-1] if v.ndim and v.shape[0] else None)
+            else:  # kg: [] and "" have the shape of an atom
+                done.append(None)
+        s = done[0]
+        return None if s is None else s[::-1]
 
     def transpose(self, a: Any) -> Any:
         """Rows become columns; strings and [] count as atoms, and an atom
@@ -1031,7 +1086,7 @@ class Verbs:
         if type(i) is not int:
             raise err("@", f"type error: index must be an integer, got {type_name(i)}")
         if not 0 <= i < n:
-            raise err("@", f"range error: index {i} out of bounds (length {n})")
+            raise err("@", f"range error: index {int_text(i)} out of bounds (length {n})")
         return i
 
     def index_depth(self, a: Any, b: Any) -> Any:
@@ -1167,7 +1222,7 @@ class Verbs:
         total = math.prod(shape)
         self.alloc(":^", total * (self._count(src) // n))
         B = self.B
-        if isinstance(src, self.AT):
+        if isinstance(src, self.AT) and len(shape) + src.ndim - 1 <= MAX_RANK:
             idx = B.arange(total) % n if total != n else None
             flat = src if idx is None else src[idx]
             return B.reshape(flat, tuple(shape) + tuple(src.shape[1:])) if total else []
@@ -1233,7 +1288,7 @@ class Verbs:
             if ta is int:
                 if not s or not (s.lstrip("-").isdigit()):
                     return UNDEFINED
-                return int(s)
+                return text_int(s)
             if ta is float:
                 if not s or any(c not in "0123456789.e+-" for c in s):
                     return UNDEFINED
