@@ -61,7 +61,7 @@ def test_a_request_larger_than_the_machine_fails_at_once(k: KlongInterpreter, sr
                                        ("(-4)#[:a :b :c]", "[:c :a :b :c]"), ("5#0", "[0 0 0 0 0]"),
                                        ("(-3)#1.5", "[1.5 1.5 1.5]"), ("3#,[1 2]", "[[1 2] [1 2] [1 2]]")])
 def test_take_repeats_cyclically(k: KlongInterpreter, src: str, want: str) -> None:
-    assert k.show(k(src)) == want
+    assert k.show(k.run(src)) == want
 
 
 def test_interrupt_from_another_thread(k: KlongInterpreter) -> None:

@@ -19,15 +19,15 @@ DEEP = 20000  # far past any C stack's worth of recursion
 
 @pytest.fixture
 def deep(k: KlongInterpreter) -> KlongInterpreter:
-    k(f"a::{DEEP}{{,x}}:*:a")
+    k.run(f"a::{DEEP}{{,x}}:*:a")
     return k
 
 
 def test_deep_data_prints(deep: KlongInterpreter) -> None:
-    text = deep.shower.layout(deep("a"))
+    text = deep.shower.layout(deep.run("a"))
     assert text == "[" * DEEP + ":a" + "]" * DEEP
-    assert deep.show(deep("a")) == text
-    assert deep.display(deep("a")) == "[" * DEEP + ":a" + "]" * DEEP
+    assert deep.show(deep.run("a")) == text
+    assert deep.display(deep.run("a")) == "[" * DEEP + ":a" + "]" * DEEP
 
 
 def test_deep_data_matches_hashes_and_groups(deep: KlongInterpreter) -> None:
@@ -62,17 +62,19 @@ def test_recursion_through_python_is_a_clean_error(k: KlongInterpreter) -> None:
 
 @pytest.mark.parametrize("depth", [64, 65, 200])
 def test_nesting_deeper_than_arrays_allow(k: KlongInterpreter, depth: int) -> None:
-    k(f"a::{depth}{{,x}}:*1")
+    k.run(f"a::{depth}{{,x}}:*1")
     assert k("#a") == 1 and k("a~a") == 1 and k("a~,*a") == 1
-    assert k.show(k("a")) == "[" * depth + "1" + "]" * depth
-    assert k.show(k("a+1")) == "[" * depth + "2" + "]" * depth
+    assert k.show(k.run("a")) == "[" * depth + "1" + "]" * depth
+    assert k.show(k.run("a+1")) == "[" * depth + "2" + "]" * depth
     assert k(f"(({depth}#1):^1)~a") == 1
     assert k(f"(*a)~{depth - 1}{{,x}}:*1") == 1
 
 
 def test_deep_nesting_is_linear(k: KlongInterpreter) -> None:
-    k("a::100000{,x}:*1")
-    assert k("a~a") == 1 and k("b::a;a~b") == 1 and len(k.show(k("a"))) == 200001
+    k.run("a::100000{,x}:*1")
+    assert k("a~a") == 1 and k("b::a;a~b") == 1 and len(k.show(k.run("a"))) == 200001
+    with pytest.raises(KlongError, match="nested too deeply for Python"):
+        k("a")
 
 
 @pytest.mark.parametrize("src, want", [
@@ -81,7 +83,7 @@ def test_deep_nesting_is_linear(k: KlongInterpreter) -> None:
     ("(2^70)<[1 2]", "[0 0]"), ("(2^70)=2^70+[0 1]", "[1 0]"),
 ])
 def test_integers_beyond_int64_against_arrays(k: KlongInterpreter, src: str, want: str) -> None:
-    assert k.show(k(src)) == want
+    assert k.show(k.run(src)) == want
 
 
 def test_host_errors_never_reach_the_user(k: KlongInterpreter) -> None:

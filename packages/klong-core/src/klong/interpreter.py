@@ -75,8 +75,17 @@ class KlongInterpreter:
         ``limits`` replace the interpreter's own for this call."""
         if self.guard.depth:  # called back from Python inside a running program
             with self.guard.host_call():
-                return self.to_python(self.run(source, limits=limits))
-        return self.to_python(self.run(source, limits=limits))
+                return self._call(source, limits)
+        return self._call(source, limits)
+
+    def _call(self, source: str, limits: Limits | dict | None) -> Any:
+        with self.guard.running(_limits(limits)):  # the conversion too: deep data recurses
+            value = self.run(source)
+            try:
+                return self.to_python(value)
+            except RecursionError:
+                raise KlongError("the value is nested too deeply for Python "
+                                 "(run() returns it as a Klong value)") from None
 
     def interrupt(self) -> None:
         """Stop the running evaluation at its next check with an "interrupted"
@@ -195,7 +204,11 @@ class KlongInterpreter:
         """Klong's readable representation (what the REPL prints), also of the
         Python values ``k(...)`` returns."""
         if type(value) in _PYTHON_SIDE:
-            value = self.to_klong(value)
+            try:
+                with self.guard.running():  # deep data recurses here
+                    value = self.to_klong(value)
+            except RecursionError:  # too deep for Python: a Klong list already
+                pass
         return self.shower.show(value)
 
     def display(self, value: Any) -> str:
