@@ -57,19 +57,23 @@ class Adverbs:
         return v.like(a, [m(x) for x in v.elems(a)])
 
     def each2(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        """As kg: an atom on either side makes one call; an empty side is the
+        result; else pairs up to the shorter list's end."""
         v = self.v
-        la, lb = not v.is_atom(a), not v.is_atom(b)
-        if not la and not lb:
-            if self._empty(a) or self._empty(b):
-                return []
+        if not self._seq(a) or not self._seq(b):
             return d(a, b)
         if self._empty(a) or self._empty(b):
-            return []
-        if not la or not lb:
-            raise KlongError("': each-2 needs two lists or two atoms")
+            if self._empty(a) and self._empty(b):
+                return a if type(b) is str else b  # [] before ""
+            return b if self._empty(b) else a
         if op in ATOMIC_DYADS and v.isarr(a) and v.isarr(b) and a.shape == b.shape:
             return d(a, b)
-        return v.mklist([d(x, y) for x, y in zip(v.elems(a), v.elems(b))])
+        items = [d(x, y) for x, y in zip(v.elems(a), v.elems(b))]
+        return v.like(a if type(b) is str else b, items)  # a string only from two strings
+
+    def _seq(self, x: Any) -> bool:
+        """A list or string, empty or not."""
+        return type(x) in (list, str) or (self.v.isarr(x) and x.ndim > 0)
 
     def _empty(self, x: Any) -> bool:
         return (type(x) in (list, str) and len(x) == 0) or (self.v.isarr(x) and x.ndim > 0 and x.shape[0] == 0)
@@ -77,18 +81,18 @@ class Adverbs:
     def each_left(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
         v = self.v
         if self._empty(b):
-            return []
+            return b
         if v.is_atom(b):
             return d(a, b)
-        return v.mklist([d(a, y) for y in v.elems(b)])
+        return v.like(b, [d(a, y) for y in v.elems(b)])
 
     def each_right(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
         v = self.v
         if self._empty(b):
-            return []
+            return b
         if v.is_atom(b):
             return d(b, a)
-        return v.mklist([d(y, a) for y in v.elems(b)])
+        return v.like(b, [d(y, a) for y in v.elems(b)])
 
     def each_pair(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
         v = self.v
@@ -150,6 +154,8 @@ class Adverbs:
 
     def scan(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
         v = self.v
+        if self._empty(a):  # f\[] is [], f\"" is ""
+            return a
         if v.is_atom(a):
             return v.mklist([a])
         if op in REDUCERS and v.isarr(a):
@@ -165,9 +171,13 @@ class Adverbs:
 
     def scan_neutral(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
         v = self.v
+        if self._empty(b):  # as kg: x f\[] is x, and x f\atom is x,,f(x;atom)
+            return a
+        if v.is_atom(b):
+            return v.join(a, v.enlist(d(a, b)))
         acc = a
         out = [acc]
-        for x in ([] if self._empty(b) else [b] if v.is_atom(b) else v.elems(b)):
+        for x in v.elems(b):
             acc = d(acc, x)
             out.append(acc)
         return v.mklist(out)
@@ -227,9 +237,12 @@ class Adverbs:
         return b
 
     def scan_iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
+        n = self._count(a)
+        if not n:  # as kg: zero steps give x itself
+            return b
         out = [b]
         tick = self.tick
-        for _ in range(self._count(a)):
+        for _ in range(n):
             tick()
             b = m(b)
             out.append(b)

@@ -578,10 +578,16 @@ class Verbs:
         return self.B.to_float(x) if isinstance(x, self.AT) else float(x)
 
     def min(self, a: Any, b: Any) -> Any:
-        return self.atomic2("&", _min, self.B.minimum, a, b)
+        return self.atomic2("&", _min, lambda x, y: self._pick(_min, self.B.minimum, x, y), a, b)
 
     def max(self, a: Any, b: Any) -> Any:
-        return self.atomic2("|", _max, self.B.maximum, a, b)
+        return self.atomic2("|", _max, lambda x, y: self._pick(_max, self.B.maximum, x, y), a, b)
+
+    def _pick(self, f: Callable, arr: Callable, a: Any, b: Any) -> Any:
+        """min/max on arrays: an integer and a real give the chosen one, keeping
+        its type ([1 2]&1.5 is [1 1.5]), as kg does."""
+        kinds = {self.B.kind(x) if isinstance(x, self.AT) else ("f" if type(x) is float else "i") for x in (a, b)}
+        return self.exact("", f, a, b) if len(kinds) > 1 else arr(a, b)
 
     def negate(self, a: Any) -> Any:
         return self.atomic1("-", self._neg, self._arr_neg, a)
@@ -1015,7 +1021,9 @@ class Verbs:
             return b
         n = self.int_arg("_", a)
         if not self.is_list(b) and type(b) is not str:
-            return b
+            if type(b) is list:  # []
+                return b
+            raise err("_", f"type error: cannot drop from {type_name(b)}")
         r = b[n:] if n >= 0 else b[:len(b) + n] if -n < len(b) else b[:0]
         if type(b) is str:
             return r
@@ -1106,14 +1114,16 @@ class Verbs:
     def amend(self, a: Any, b: Any) -> Any:
         if not self.is_list(b) and type(b) is not str:
             raise err(":=", "type error: right operand must be a list [value index ...]")
+        if not self.is_list(a) and type(a) is not str:
+            raise err(":=", f"type error: cannot amend {type_name(a)}")
         items = self.elems(b)
-        if not items:
-            raise err(":=", "domain error: nothing to amend")
+        if not items:  # x:=[] is x
+            if type(b) is str:
+                raise err(":=", "type error: right operand must be a list [value index ...]")
+            return a
         v, idx = items[0], [self.int_arg(":=", i) for i in items[1:]]
         if type(a) is str:
             return self._amend_str(a, v, idx)
-        if not self.is_list(a) and type(a) is not list:
-            raise err(":=", f"type error: cannot amend {type_name(a)}")
         n = len(a)
         for i in idx:
             if not 0 <= i < n:
