@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PROJECTS = {"klong-core": "packages/klong-core", "klong-numpy": "packages/klong-numpy",
             "klong-torch": "packages/klong-torch", "klong-cli": "packages/klong-cli",
+            "klong-dask": "packages/klong-dask",
             "klong-autograd": "examples/klong-backend-example"}
 URLS = {"Homepage", "Documentation", "Repository", "Issues", "Changelog"}
 
@@ -32,7 +33,7 @@ def test_project_metadata(name: str) -> None:
     assert (package / "py.typed").is_file()
 
 
-@pytest.mark.parametrize("name", [n for n in PROJECTS if n != "klong-autograd"])
+@pytest.mark.parametrize("name", [n for n in PROJECTS if n not in ("klong-autograd", "klong-dask")])
 def test_installed_metadata(name: str) -> None:
     """What ``pip show NAME`` prints comes from here."""
     meta = metadata.metadata(name)
