@@ -176,6 +176,12 @@ class Guard:
         if self.countdown <= 0:
             self.check()
 
+    def charge(self, steps: int) -> None:
+        """Count ``steps`` at once (work inside one operation)."""
+        self.countdown -= steps
+        if self.countdown <= 0:
+            self.check()
+
     def check(self) -> None:
         self._steps += self._chunk - self.countdown
         lim = self.active

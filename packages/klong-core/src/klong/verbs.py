@@ -253,7 +253,11 @@ class Verbs:
     def _match(self, a: Any, b: Any) -> bool:
         """Klong's ~, by an explicit stack of pairs (data may be of any depth)."""
         todo = [(a, b)]
+        work = 0
         while todo:
+            work += 1
+            if work & 1023 == 0:  # matching deep data is work: it counts against step limits
+                self.k.guard.charge(1024)
             a, b = todo.pop()
             same = self._match1(a, b)
             if type(same) is list:
