@@ -24,6 +24,7 @@ from autograd.numpy.numpy_boxes import ArrayBox
 from autograd.tracer import getval
 
 from klong.backend import Backend
+from klong.errors import KlongError
 
 _MATH = {
     "exp": anp.exp, "log": anp.log, "sqrt": anp.sqrt, "sin": anp.sin, "cos": anp.cos,
@@ -133,7 +134,8 @@ class AutogradBackend(Backend):
 
     def tolist(self, a: Any) -> list:
         if isinstance(a, ArrayBox):
-            raise TypeError("a value that carries a gradient cannot be shown while "
+            # a refusal meant for the user: a KlongError, shown as it is
+            raise KlongError("a value that carries a gradient cannot be shown while "
                             "it is being differentiated")
         return np.asarray(a).tolist()
 
