@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,42 @@ def pending() -> dict[str, str]:
     """pending.tsv: expression -> the backends where ours still differs from kg
     (known differences not fixed yet; each is a bug to fix, not a decision)."""
     return _notes(HERE / "pending.tsv")
+
+
+PENDING_HEADER = ("EXPR<TAB>backends where ours still differs from kg: known, not fixed yet "
+                  "(regenerate, never hand-edit)")
+
+
+def write_pending(rows: dict[str, set[str]]) -> None:
+    """pending.tsv: each expression (in the order given) with its backends, sorted."""
+    lines = [f"## {PENDING_HEADER}"] + [f"{escape(e)}\t{' '.join(sorted(b))}" for e, b in rows.items()]
+    (HERE / "pending.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def working_backends() -> list[str]:
+    """The installed backends that load (the ones the tests run on)."""
+    from klong.plugins import list_backends
+    return [b.name for b in list_backends() if b.status == "ok"]
+
+
+def mismatches(backend: str, table: Path) -> tuple[list[tuple[str, str]], int]:
+    """The cases of ``table`` where ours (on ``backend``) differs from kg, each as
+    (expression, a text showing both outputs), and how many cases were compared
+    (cases kg crashed on and excluded ones are not)."""
+    from klong import KlongInterpreter
+    k = KlongInterpreter(backend=backend)
+    skip = excluded()
+    bad, n = [], 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for expr, want in read_table(table):
+            if want == CRASH or expr in skip:
+                continue
+            n += 1
+            got = our_value(k, expr)
+            if not same(want, got):
+                bad.append((expr, f"{expr}\n    kg:   {want!r}\n    ours: {got!r}"))
+    return bad, n
 
 
 def _notes(path: Path) -> dict[str, str]:

@@ -1,10 +1,12 @@
 """Regenerate the reference tests' expected outputs with the reference
 interpreter kg (``nox -s reference`` runs this after building kg).
 
-    python regen.py [--kg PATH] [programs] [tables] [random]
+    python regen.py [--kg PATH] [programs] [tables] [pending]
 
-Without a part named, all three. Every kg run reads /dev/null, is limited
+Without a part named, programs and tables. Every kg run reads /dev/null, is limited
 to 8 GB of memory and a few seconds, and gets the reference library as KLONGPATH.
+``pending`` needs no kg: it evaluates every table case on every installed backend
+and rewrites pending.tsv with the cases where ours still differs.
 """
 
 from __future__ import annotations
@@ -74,15 +76,32 @@ def regen_tables(kg: str) -> None:
 TABLE_HEADER = """{name}: written by regen.py from kg; do not edit (see README.md)
 EXPR<TAB>what kg -e EXPR printed (\\n: newline), !error or !crash"""
 
-PARTS = {"programs": regen_programs, "tables": regen_tables}
+def regen_pending(_kg: str) -> None:
+    """pending.tsv: every table case where ours differs from kg, with the backends
+    where it differs, in the tables' order (a stable order: small diffs)."""
+    differ: dict[str, set[str]] = {}
+    for backend in kgref.working_backends():
+        for table in kgref.table_files():
+            bad, n = kgref.mismatches(backend, table)
+            print(f"{table.stem} on {backend}: {n} cases compared, {len(bad)} differ")
+            for expr, _ in bad:
+                differ.setdefault(expr, set()).add(backend)
+    order = {expr: i for i, (expr, _) in enumerate(r for t in kgref.table_files() for r in kgref.read_table(t))}
+    kgref.write_pending({e: differ[e] for e in sorted(differ, key=order.__getitem__)})
+    print(f"pending.tsv: {len(differ)} cases")
+
+
+PARTS = {"programs": regen_programs, "tables": regen_tables, "pending": regen_pending}
+KG_PARTS = ["programs", "tables"]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kg", default=os.path.expanduser("~/.cache/klong-ref/kg"), help="kg's path")
-    ap.add_argument("parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)} (default: all)")
+    ap.add_argument("parts", nargs="*", metavar="PART",
+                    help=f"any of {', '.join(PARTS)} (default: {' '.join(KG_PARTS)})")
     ns = ap.parse_args()
-    for part in ns.parts or PARTS:
+    for part in ns.parts or KG_PARTS:
         if part not in PARTS:
             ap.error(f"unknown part {part!r}")
         PARTS[part](ns.kg)
