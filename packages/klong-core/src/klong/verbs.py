@@ -1211,47 +1211,45 @@ class Verbs:
         return self.mklist(parts)
 
     def reshape(self, a: Any, b: Any) -> Any:
-        if type(a) is int and a == 0 or (isinstance(a, self.AT) and a.ndim == 0 and self.num(a) == 0) \
-                or (type(a) is list and not a):  # 0:^x and []:^x leave x as it is
+        if type(self.num(a)) is int and a == 0:  # 0:^x leaves x as it is
             return b
         shape = self.int_list(":^", a)
-        if type(b) is str:
-            src: Any = b
-            items = list(b)
-        elif self.is_list(b):
-            src = b
-            items = None
-        else:
-            src, items = [b], [b]
+        if not shape:
+            raise err(":^", "domain error: the shape is empty")
+        src = self._reshape_source(b)
         n = len(src)
         if n == 0:
             raise err(":^", "domain error: nothing to reshape")
-        if -1 in shape:
-            if shape.count(-1) > 1 or n == 1:
-                raise err(":^", "domain error: cannot infer the -1 dimension")
-            rest = math.prod(s for s in shape if s != -1)
-            shape = [n // rest if s == -1 else s for s in shape]
-        if any(s < 0 for s in shape):
-            raise err(":^", "domain error: negative dimension")
+        if -1 in shape:  # -1 stands for half the items of the source
+            if self.is_atom(b):
+                raise err(":^", "domain error: -1 needs a list to take half of")
+            shape = [n // 2 if s == -1 else s for s in shape]
+        if any(s <= 0 for s in shape):
+            raise err(":^", "range error: each dimension must be positive (or -1 for half the source)")
         total = math.prod(shape)
         self.alloc(":^", total * (self._count(src) // n))
-        B = self.B
         if isinstance(src, self.AT) and len(shape) + src.ndim - 1 <= MAX_RANK:
-            idx = B.arange(total) % n if total != n else None
-            flat = src if idx is None else src[idx]
-            return B.reshape(flat, tuple(shape) + tuple(src.shape[1:])) if total else []
-        if items is None:
-            items = self.elems(src)
-        flat = [items[i % n] for i in range(total)]
-        if type(b) is str:
-            flat = [Char(c) for c in flat]
-        return self._nest(flat, shape, type(b) is str)
+            flat = src if total == n else src[self.B.arange(total) % n]
+            return self.B.reshape(flat, tuple(shape) + tuple(src.shape[1:]))
+        items = self.elems(src)
+        return self._nest([items[i % n] for i in range(total)], shape)
 
-    def _nest(self, flat: list, shape: list[int], chars: bool) -> Any:
+    def _reshape_source(self, b: Any) -> Any:
+        """What :^ cycles through: the characters of a string or of a list of
+        strings run together; the items of any other list; an atom (the empty
+        list included) alone."""
+        if type(b) is list and b and all(type(v) is str for v in b):
+            return "".join(b)
+        return b if type(b) is str or not self.is_atom(b) else [b]
+
+    def _nest(self, flat: list, shape: list[int]) -> Any:
+        """``flat`` in rows of ``shape``; a row of characters is a string."""
         if len(shape) == 1:
-            return "".join(c.c for c in flat) if chars else self.mklist(flat)
-        step = len(flat) // shape[0] if shape[0] else 0
-        return self.mklist([self._nest(flat[i * step:(i + 1) * step], shape[1:], chars)
+            if all(type(v) is Char for v in flat):
+                return "".join(v.c for v in flat)
+            return self.mklist(flat)
+        step = len(flat) // shape[0]
+        return self.mklist([self._nest(flat[i * step:(i + 1) * step], shape[1:])
                             for i in range(shape[0])])
 
     def rotate(self, a: Any, b: Any) -> Any:

@@ -1,0 +1,41 @@
+"""The structural operators as the reference interpreter kg defines them where
+the spec is silent or loose: reshape (:^), shape (^), take (#), split (:#),
+index in depth (:@) and form (:$), on every backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from klong import KlongError, KlongInterpreter
+
+
+def show(k: KlongInterpreter, src: str) -> str:
+    return k.show(k(src))
+
+
+# -- :^ reshape ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ("[3 3]:^[0 1]", "[[0 1 0] [1 0 1] [0 1 0]]"),
+    ("(-1):^!10", "[0 1 2 3 4]"),  # -1 is half the source, wherever it stands
+    ("[3 -1]:^!10", "[[0 1 2 3 4] [5 6 7 8 9] [0 1 2 3 4]]"),
+    ("[-1 -1]:^[1 2 3 4]", "[[1 2] [3 4]]"),
+    ("[3 -1]:^[[1 2] [3 4]]", "[[[1 2]] [[3 4]] [[1 2]]]"),  # items of a matrix
+    ("[2 3]:^0cx", '["xxx" "xxx"]'),  # a row of characters is a string
+    ("[2 2]:^[1 0cx 0cy 0cz]", '[[1 0cx] "yz"]'),
+    ('[2 3]:^["ab" "cd"]', '["abc" "dab"]'),  # a list of strings is one run of characters
+    ("[2 2]:^[]", "[[[] []] [[] []]]"),  # the empty list is an atom
+    ("3:^!0", "[[] [] []]"),
+    ("0:^[1 2 3]", "[1 2 3]"),
+])
+def test_reshape(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", [
+    "[]:^[1 2]", "[0 2]:^!10", "[1 0]:^7", "(-2):^!10", "(-1):^7", "(-1):^[5]",
+    "[3 -1]:^[]", "0.0:^[1 2]", "[2.0 1]:^[1 2]",
+])
+def test_reshape_refuses(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError, match=":\\^"):
+        k(src)
