@@ -39,3 +39,31 @@ def test_reshape(k: KlongInterpreter, src: str, expected: str) -> None:
 def test_reshape_refuses(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError, match=":\\^"):
         k(src)
+
+
+# -- :$ form -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ('1:$"+5"', "5"),
+    ('1:$" 12"', ":undefined"),  # no blanks around the number
+    ('1:$"1.0"', ":undefined"),
+    ('1.0:$"1.e3"', "1000.0"),
+    ('1.0:$".5"', "0.5"),
+    ('1.0:$"inf"', ":undefined"),
+    ('0cx:$"ab"', ":undefined"),
+    (':x:$"a.b"', ":a.b"),
+    (':x:$".a"', ":undefined"),
+    ('[1 1.0]:$"12"', "[12 12.0]"),  # atomic on the target too
+    ('[[1 2] [3]]:$""', "[[:undefined :undefined] [:undefined]]"),
+    ('1:$["12" "34"]', "[12 34]"),
+    ('[]:$"abc"', '"abc"'),  # the empty list, like a string, takes the text as it is
+    (':{[1 2]}:$"abc"', '"abc"'),
+])
+def test_form(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", ['1:$[]', '1:$0cx', '"a":$[]', '[1 2]:$["1" "2" "3"]'])
+def test_form_refuses(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError, match=":\\$"):
+        k(src)

@@ -12,6 +12,7 @@ takes the general path over Python lists.
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from decimal import Decimal
 from functools import cmp_to_key
@@ -1288,36 +1289,36 @@ class Verbs:
         return self.atomic1("$", one, None, b, str_atom=True)
 
     def form(self, a: Any, b: Any) -> Any:
-        if self.is_list(b):
-            return self.mklist([self.form(a, x) for x in self.elems(b)])
-        if type(b) is Char:
-            b = b.c
+        """a:$b, atomic on both sides, where strings are atoms of b and the empty
+        list is an atom of a."""
+        la = type(a) is not str and not self.is_atom(a)
+        lb = type(b) is not str and not self.is_atom(b)
+        if la and lb and len(a) != len(b):
+            raise err(":$", "length error: lists of different lengths")
+        if la or lb:
+            xs = self.elems(a) if la else [a] * len(b)
+            ys = self.elems(b) if lb else [b] * len(a)
+            return self.mklist([self.form(x, y) for x, y in zip(xs, ys)])
         if type(b) is not str:
             raise err(":$", f"type error: {type_name(b)} is not a string")
         a = self.num(a)
-        ta, s = type(a), b.strip()
-        try:
-            if ta is int:
-                if not s or not (s.lstrip("-").isdigit()):
-                    return UNDEFINED
-                return text_int(s)
-            if ta is float:
-                if not s or any(c not in "0123456789.e+-" for c in s):
-                    return UNDEFINED
-                return float(s)
-        except ValueError:
-            return UNDEFINED
-        if ta is Char:
+        if type(a) is Char:
             return Char(b) if len(b) == 1 else UNDEFINED
-        if ta is str:
+        if type(a) is Symbol:
+            return Symbol(b.removeprefix(":")) if _FORM_SYMBOL.fullmatch(b) else UNDEFINED
+        read = _FORM_NUMBER.get(type(a))
+        if read is None:  # a string, the empty list, a dictionary...: b as it is
             return b
-        if ta is Symbol:
-            name = s[1:] if s.startswith(":") else s
-            from .lexer import SYM_CHARS, SYM_START
-            if name and name[0] in SYM_START and all(c in SYM_CHARS for c in name):
-                return Symbol(name)
-            return UNDEFINED
-        raise err(":$", f"type error: cannot convert to {type_name(a)}")
+        pattern, convert = read
+        return convert(b) if pattern.fullmatch(b) else UNDEFINED
+
+
+_FORM_SYMBOL = re.compile(r":?[A-Za-z][A-Za-z0-9.]*")
+#: what :$ reads for an integer or a real target: (the text it accepts, its value)
+_FORM_NUMBER: dict[type, tuple[re.Pattern, Callable[[str], Any]]] = {
+    int: (re.compile(r"[+-]?[0-9]+"), text_int),
+    float: (re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"), float),
+}
 
 
 # -- scalar kernels (Python numbers) ---------------------------------------------
