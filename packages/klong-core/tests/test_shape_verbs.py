@@ -67,3 +67,26 @@ def test_form(k: KlongInterpreter, src: str, expected: str) -> None:
 def test_form_refuses(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError, match=":\\$"):
         k(src)
+
+
+# -- :@ index in depth ---------------------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ("[[1 2] [3 4]]:@[0 1]", "2"),
+    ("[[1 2] [3 4]]:@[1]", "[3 4]"),  # fewer indices than levels: a part
+    ("[1 [2 3]]:@[1 1]", "3"),
+    ('["ab" "cd"]:@[1 0]', "0cc"),
+    ('"abc":@1', "0cb"),  # like @ (kg refuses a string; see docs/reference-differences.md)
+    ("{y+x*x}:@[2 3]", "7"),
+])
+def test_index_in_depth(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", [
+    "[1 2 3]:@[]", ":{[1 2]}:@1", "[[1 2] [3 4]]:@[[0 1]]", "[1 2 3]:@[0 1]",
+    "[1 2 3]:@3", "[1 2 3]:@(-1)", "[1 2 3]:@1.0",
+])
+def test_index_in_depth_refuses(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError, match=":@"):
+        k(src)

@@ -1103,18 +1103,23 @@ class Verbs:
         return i
 
     def index_depth(self, a: Any, b: Any) -> Any:
+        """a:@b: one integer index per level of a, outermost first (kg: no index
+        at all, a list of indices at one level, or a dictionary is an error)."""
         if isinstance(a, KFunction):
             return self.index(a, b)
         path = self.elems(b) if self.is_list(b) else [b]
-        return self._depth(a, path)
-
-    def _depth(self, a: Any, path: list) -> Any:
         if not path:
-            return a
-        i, rest = path[0], path[1:]
-        if self.is_list(i):
-            return self.mklist([self._depth(self.index(a, j), rest) for j in self.elems(i)])
-        return self._depth(self.index(a, i), rest)
+            raise err(":@", "index error: no index")
+        for i in path:
+            i = self.num(i)
+            if type(i) is not int:
+                raise err(":@", f"type error: an index must be an integer, not {type_name(i)}")
+            if type(a) is not str and not self.is_list(a):
+                raise err(":@", f"type error: cannot index {type_name(a)} in depth")
+            if not 0 <= i < len(a):
+                self._range(":@", i, len(a))
+            a = self.index(a, i)
+        return a
 
     def amend(self, a: Any, b: Any) -> Any:
         if not self.is_list(b) and type(b) is not str:
