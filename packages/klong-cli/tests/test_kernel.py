@@ -4,7 +4,9 @@ completion, help."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ jupyter_client = pytest.importorskip("jupyter_client")
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from jupyter_client.manager import KernelManager  # noqa: E402
 
-from klong_cli.kernel import main  # noqa: E402
+from klong_cli.kernel import KlongKernel, main  # noqa: E402
 
 TIMEOUT = 120  # seconds: a guard against a hung kernel, never a measurement
 
@@ -93,20 +95,41 @@ def test_quit_does_not_end_the_kernel(kc: Any) -> None:
 
 def test_interrupt_stops_a_cell_and_keeps_the_variables(kc: Any) -> None:
     run(kc, "kept::42")
-    msg_id = kc.execute("{1}{x+1}:~0")  # never ends by itself
-    while True:  # wait until the kernel runs it
+    msg_id = kc.execute('.p("running");{1}{x+1}:~0')  # never ends by itself
+    while True:  # wait until Klong runs it: its output arrives (execute_input comes earlier)
         msg = kc.get_iopub_msg(timeout=TIMEOUT)
-        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            assert msg["content"]["text"] == "running\n"
             break
     kc.km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=TIMEOUT)
     while reply["parent_header"].get("msg_id") != msg_id:
         reply = kc.get_shell_msg(timeout=TIMEOUT)
     assert reply["content"]["status"] == "error"
+    assert reply["content"]["traceback"][0] == "error: interrupted"
     assert kc.km.is_alive()
     reply, msgs = run(kc, "kept+1")
     assert reply["status"] == "ok", (reply, msgs)
     assert of(msgs, "execute_result")[0]["data"]["text/plain"] == "43"
+
+
+def test_an_interrupt_before_the_cell_runs_ends_it_with_a_reply() -> None:
+    """Jupyter's interrupt can land after ``execute_input`` went out and before the
+    cell's Klong starts; the cell then ends as interrupted (ipykernel would
+    swallow a KeyboardInterrupt raised there and never reply)."""
+    kernel = KlongKernel()
+    kernel.pre_handler_hook()   # what ipykernel does around each request
+    try:
+        signal.raise_signal(signal.SIGINT)
+        reply = asyncio.run(kernel.do_execute("1+1", silent=True))
+    finally:
+        kernel.post_handler_hook()
+    assert (reply["status"], reply["traceback"]) == ("error", ["error: interrupted"])
+    kernel.pre_handler_hook()   # the next request starts afresh
+    try:
+        assert asyncio.run(kernel.do_execute("1+1", silent=True))["status"] == "ok"
+    finally:
+        kernel.post_handler_hook()
 
 
 def test_completion_uses_the_repl_completer(kc: Any) -> None:

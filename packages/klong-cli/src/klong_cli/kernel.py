@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 from typing import Any, Sequence
@@ -47,9 +48,21 @@ class KlongKernel(Kernel):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
+        self._interrupted = False
         k = KlongInterpreter(backend=os.environ.get("KLONG_BACKEND") or None,
                              device=os.environ.get("KLONG_DEVICE") or None)
         self.klong = Interaction(k)
+
+    def pre_handler_hook(self) -> None:
+        """While a request is handled, an interrupt outside Klong's own run (after
+        ``execute_input`` went out, before the cell's Klong starts) is remembered
+        rather than raised: ipykernel would swallow that KeyboardInterrupt and
+        send the cell no reply."""
+        self._interrupted = False
+        self.saved_sigint_handler = signal.signal(signal.SIGINT, self._interrupt_outside_klong)
+
+    def _interrupt_outside_klong(self, signum: int, frame: Any) -> None:
+        self._interrupted = True
 
     def set_parent(self, ident: Any, parent: dict, channel: str = "shell") -> None:
         """Output written while a cell runs (``.p``, ``.d``) belongs to that cell."""
@@ -64,6 +77,8 @@ class KlongKernel(Kernel):
                          **kwargs: Any) -> dict:
         if not code.strip():
             return self._ok()
+        if self._interrupted:
+            return self._error("KlongError", "interrupted", ["error: interrupted"], silent)
         try:
             value = run_cell(self.klong, code)
         except KlongError as e:
