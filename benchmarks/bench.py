@@ -207,6 +207,9 @@ def startup_table(repeat: int) -> None:
     print(f"{'klong --list-backends':<30} {t_l * 1e3:>8.0f} ms  imports {', '.join(arrays)}")
 
 
+TABLES = ("array", "scalar", "autograd", "startup")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--repeat", type=int, default=5)
@@ -215,20 +218,26 @@ def main() -> None:
     p.add_argument("--matrix", type=int, default=1000, help="rows of the square matrix")
     p.add_argument("--threads", type=int, default=1,
                    help="torch's threads (default 1: steadier ratios on a shared machine; 0: torch's default)")
+    p.add_argument("--only", choices=TABLES, action="append",
+                   help="run only this table (repeatable); default: all")
     ns = p.parse_args()
+    only = set(ns.only or TABLES)
     repeat = 2 if ns.quick else ns.repeat
     ks = interpreters(ns.device)
     if ns.threads and "torch" in ks:
         import torch
 
         torch.set_num_threads(ns.threads)
-    array_table(ks, 300 if ns.quick else ns.matrix, repeat)
-    scalar_table(ks, repeat)
-    if "torch" in ks:  # gradient steps against hand-written PyTorch
+    if "array" in only:
+        array_table(ks, 300 if ns.quick else ns.matrix, repeat)
+    if "scalar" in only:
+        scalar_table(ks, repeat)
+    if "autograd" in only and "torch" in ks:  # gradient steps against hand-written PyTorch
         from bench_autograd import run_autograd
 
         run_autograd(device=ns.device, repeat=repeat)
-    startup_table(repeat)
+    if "startup" in only:
+        startup_table(repeat)
 
 
 if __name__ == "__main__":

@@ -12,26 +12,19 @@ call, and a local outlives no call (functions are not closures).
 
 from __future__ import annotations
 
-import operator
 from itertools import count
 from typing import Any, Callable
 
 from .errors import KlongError
-from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
+from .nodes import (AdvVerb, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
-from .values import KDict, KFunction, Lambda, Projection, Symbol
+from .values import KDict, KFunction, Lambda, Symbol
+from . import codegen
 from .wholeform import whole_form
 
 MISSING = object()
-# integer-only shortcuts for the hottest dyads (exact: Python ints never wrap)
-SCALAR_FAST: dict[str, Callable[[int, int], int]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul,
-    "<": lambda a, b: 1 if a < b else 0, ">": lambda a, b: 1 if a > b else 0,
-    "=": lambda a, b: 1 if a == b else 0, "&": min, "|": max,
-}
 PARAMS = ("x", "y", "z")
 OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")  # torch, numpy
-GRAD_OPS = (":>", "\u2202", "\u2207")
 
 
 class Scope:
@@ -93,6 +86,12 @@ class Compiler:
         return self.c(node)
 
     def c(self, node: Node) -> Callable[[], Any]:
+        if codegen.generated(node):
+            return codegen.expression(self, node)
+        return self.closure(node)
+
+    def closure(self, node: Node) -> Callable[[], Any]:
+        """``node`` as a closure (its operands compiled by ``c``)."""
         return getattr(self, "c_" + type(node).__name__)(node)
 
     def located(self, node: Node) -> Callable[[KlongError], KlongError]:
@@ -137,7 +136,7 @@ class Compiler:
         where = self.located(node)
         key = self.local(node.name)
         if key is not None:
-            return _read_local(G, key, where, _unbound(node.name, self.scopes[-1].keys.get(node.name) == key))
+            return _read_local(G, key, where, self.unbound(node.name, key))
         if node.name == ".f" and self.scopes:
             lam = self.scopes[-1].lam  # the function whose text this is
             return lambda: lam
@@ -158,6 +157,10 @@ class Compiler:
             return v
         return get_mod
 
+    def unbound(self, name: str, key: str) -> str:
+        """The error for reading the local ``name`` (stored as ``key``) unassigned."""
+        return _unbound(name, self.scopes[-1].keys.get(name) == key)
+
     def storage(self) -> Callable[[str], str]:
         """Where each name, as this point of the text sees it, is stored: for
         names only known at run time (the symbols given to ``:>``)."""
@@ -175,112 +178,48 @@ class Compiler:
         return key
 
     # -- definitions -----------------------------------------------------------
-    def c_define(self, node: Dyad) -> Callable[[], Any]:
+    def target(self, node: Dyad) -> tuple[str, str | None]:
+        """Where a definition ``name::value`` stores: (key, also a global name or None)."""
         target = node.left
-        where = self.located(node)
         if not isinstance(target, Var):
-            raise where(KlongError("::: the left side of a definition must be a variable"))
+            raise self.located(node)(KlongError("::: the left side of a definition must be a variable"))
         name = target.name
         if name in PARAMS and self.scopes and name not in self.scopes[-1].locals:
-            raise where(KlongError(f"::: {name} is read-only"))  # plain globals outside functions
+            raise self.located(node)(KlongError(f"::: {name} is read-only"))  # plain globals outside functions
         key = self.local(name)
-        G = self.G
         mod = self.k.module
-        also = None
         if key is not None:
-            name = key
-        elif (mod is not None and not name.startswith(".")
+            return key, None
+        if (mod is not None and not name.startswith(".")
                 and (not self.scopes or name in mod.members or name not in mod.existing)):
             # inside a function, a name defined outside before the module opened
             # (and not by the module) stays that outside variable, as references do
             mod.members.add(name)
-            if not self.scopes:  # module top level: a::1 is a`m::1; a::a`m
-                also = name
-            name = mod.qualify(name)
-        value = self.c(node.right)
-        if also is None:
-            def define() -> Any:
-                v = value()
-                G[name] = v
-                return v
-            return define
-        def define_exported() -> Any:
-            v = value()
-            G[name] = v
-            G[also] = v
-            return v
-        return define_exported
-
-    # -- control -------------------------------------------------------------
-    def c_Cond(self, node: Cond) -> Callable[[], Any]:
-        p, t, o = self.c(node.pred), self.c(node.then), self.c(node.other)
-        truth = self.verbs.truth
-        def cond() -> Any:
-            v = p()
-            if type(v) is int:  # comparisons give 0 or 1: skip the general truth test
-                return t() if v else o()
-            return t() if truth(v) else o()
-        return cond
+            # module top level: a::1 is a`m::1; a::a`m
+            return mod.qualify(name), None if self.scopes else name
+        return name, None
 
     def c_Lam(self, node: Lam) -> Callable[[], Any]:
         lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
         scope = Scope(next(self.serial), PARAMS[:node.arity], node.local_names, lam)
+        params = tuple(scope.keys[p] for p in PARAMS[:node.arity])
+        locals_ = tuple(scope.keys[a] for a in scope.locals if a not in PARAMS[:node.arity])
+        # .f in this text is lam itself (compiled below); only text evaluated at
+        # run time (.E, .l) needs .f bound, and binding it costs every call
+        binds_f = ".E" in node.src or ".l" in node.src
         self.scopes.append(scope)
         try:
-            stmts = [self.c(s) for s in node.body]
+            if not binds_f and all(codegen.self_contained(s) for s in node.body):
+                readonly = tuple(scope.keys[p] for p in PARAMS[:node.arity] if p not in scope.locals)
+                lam.call = codegen.call(self, node.body, params, locals_, readonly)
+            else:
+                lam.call = _binder(self.G, lam, params, locals_, codegen.body(self, node.body), binds_f)
             lam.whole = whole_form(node, self.c, lambda args: lam.call(args), self.verbs)
         finally:
             self.scopes.pop()
-        params = tuple(scope.keys[p] for p in PARAMS[:node.arity])
-        locals_ = tuple(scope.keys[a] for a in scope.locals if a not in PARAMS[:node.arity])
-        body = _counted(_sequence(stmts), self.k.guard)
-        # .f in this text is lam itself (compiled above); only text evaluated at
-        # run time (.E, .l) needs .f bound, and binding it costs every call
-        binds_f = ".E" in node.src or ".l" in node.src
-        lam.call = _binder(self.G, lam, params, locals_, body, binds_f)
         return lambda: lam
 
     # -- application ---------------------------------------------------------
-    def c_Apply(self, node: Apply) -> Callable[[], Any]:
-        fn = self.c(node.fn)
-        where = self.located(node)
-        apply = self.k.apply
-        if any(a is None for a in node.args):
-            parts = [None if a is None else self.c(a) for a in node.args]
-            def project() -> Any:
-                f = fn()
-                vals = [None if p is None else p() for p in parts]
-                if not isinstance(f, KFunction):
-                    raise where(KlongError("projection of a value that is not a function"))
-                if f.arity != len(vals):
-                    raise where(KlongError(f"arity error: {f.kind_name} projected onto {len(vals)} arguments"))
-                return Projection(f, vals)
-            return project
-        args = [self.c(a) for a in node.args]
-        n = len(args)
-        if n == 1:
-            arg0 = args[0]
-            def call1() -> Any:
-                f = fn()
-                vals = [arg0()]
-                try:
-                    if type(f) is Lambda and f.arity == 1:  # the common case, checked inline
-                        return f.call(vals)
-                    return apply(f, vals)
-                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
-                    raise failure(e, where, "call") from None
-            return call1
-        def call() -> Any:
-            f = fn()
-            vals = [a() for a in args]
-            try:
-                if type(f) is Lambda and f.arity == n:
-                    return f.call(vals)
-                return apply(f, vals)
-            except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
-                raise failure(e, where, "call") from None
-        return call
-
     def verb(self, node: Node) -> Callable[[], tuple]:
         """A closure giving (monadic, dyadic, op) callables for a verb node."""
         k = self.k
@@ -317,19 +256,10 @@ class Compiler:
         return adv_pair
 
     def c_Monad(self, node: Monad) -> Callable[[], Any]:
+        """An adverb-modified verb or a function applied monadically (codegen.py
+        writes operators)."""
         arg = self.c(node.arg)
         where = self.located(node)
-        if isinstance(node.verb, OpVerb):
-            op = node.verb.op
-            f = self.verbs.monads.get(op)
-            if f is None:
-                raise where(KlongError(f"{op}: no monadic form"))
-            def run() -> Any:
-                try:
-                    return f(arg())
-                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
-                    raise failure(e, where, op) from None
-            return run
         verb = self.verb(node.verb)
         name = _verb_name(node.verb)
         def run_verb() -> Any:
@@ -341,51 +271,15 @@ class Compiler:
         return run_verb
 
     def c_Dyad(self, node: Dyad) -> Callable[[], Any]:
+        """A gradient operator, or a verb that is not an operator (codegen.py
+        writes operators)."""
         v = node.verb
-        if isinstance(v, OpVerb) and v.op == "::":
-            return self.c_define(node)
         where = self.located(node)
         right = self.c(node.right)
         left = self.c(node.left)
-        if isinstance(v, OpVerb) and v.op in GRAD_OPS:
+        if isinstance(v, OpVerb) and v.op in codegen.GRAD_OPS:
             from .autograd import compile_grad
             return compile_grad(self.k, v.op, left, right, node.left, node.right, where)
-        if isinstance(v, OpVerb):
-            op = v.op
-            f = self.verbs.dyads.get(op)
-            if f is None:
-                raise where(KlongError(f"{op}: no dyadic form"))
-            fast = SCALAR_FAST.get(op)
-            if fast is not None and isinstance(node.right, Const) and type(node.right.value) is int:
-                bc = node.right.value  # x-1, x<2: a constant integer on the right
-                def run_fast_const() -> Any:
-                    a = left()
-                    if type(a) is int:
-                        return fast(a, bc)
-                    try:
-                        return f(a, bc)
-                    except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
-                        raise failure(e, where, op) from None
-                return run_fast_const
-            if fast is not None:
-                def run_fast() -> Any:
-                    b = right()
-                    a = left()
-                    if type(a) is int and type(b) is int:  # scalar loops skip the verb machinery
-                        return fast(a, b)
-                    try:
-                        return f(a, b)
-                    except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
-                        raise failure(e, where, op) from None
-                return run_fast
-            def run() -> Any:
-                b = right()
-                a = left()
-                try:
-                    return f(a, b)
-                except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
-                    raise failure(e, where, op) from None
-            return run
         if isinstance(v, ExprVerb):
             ev = self.c(v.expr)
             apply = self.k.apply
@@ -424,29 +318,6 @@ def _no_form(op: str, form: str) -> Callable:
     def fail(*_: Any) -> Any:
         raise KlongError(f"{op}: no {form} form")
     return fail
-
-
-def _sequence(stmts: list[Callable[[], Any]]) -> Callable[[], Any]:
-    if not stmts:
-        return lambda: []
-    if len(stmts) == 1:
-        return stmts[0]
-    init, last = stmts[:-1], stmts[-1]
-    def seq() -> Any:
-        for s in init:
-            s()
-        return last()
-    return seq
-
-
-def _counted(body: Callable[[], Any], guard: Any) -> Callable[[], Any]:
-    """A function body that counts one step per call (limits and interrupts)."""
-    def run() -> Any:
-        guard.countdown -= 1
-        if guard.countdown <= 0:
-            guard.check()
-        return body()
-    return run
 
 
 def _unbound(name: str, own: bool) -> str:
