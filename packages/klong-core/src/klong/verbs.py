@@ -1259,18 +1259,17 @@ class Verbs:
                             for i in range(shape[0])])
 
     def rotate(self, a: Any, b: Any) -> Any:
+        # as kg: an atom (dictionaries included) or the empty list is left as it is,
+        # whatever a is; a string or a non-empty list needs an integer a
+        if type(b) is not str and (not self.is_list(b) or len(b) == 0):
+            return b
         k = self.int_arg(":+", a)
         if type(b) is str:
             if not b:
                 return b
             k %= len(b)
             return b[-k:] + b[:-k] if k else b
-        if not self.is_list(b):
-            return b
-        n = len(b)
-        if n == 0:
-            return b
-        k %= n
+        k %= len(b)
         if k == 0:
             return b
         if isinstance(b, self.AT):
@@ -1278,20 +1277,35 @@ class Verbs:
         return b[-k:] + b[:-k]
 
     def format2(self, a: Any, b: Any) -> Any:
+        """a$b: atomic on both sides, as kg: a list of widths formats b once per
+        width, or pairs with a list b; strings are atoms on the right."""
         a = self.num(a)
-        def one(v: Any) -> str:
-            v = self.num(v)
-            if type(a) is float and type(v) in NUMT:
-                whole, _, frac = _real_text(a).partition(".")
-                w, f = int(whole), int(frac or 0)
-                return f"{float(v):{w + 1 + f}.{f}f}"
-            s = v if type(v) is str else (v.c if type(v) is Char else self.k.show(v))
-            w = int(a)
-            self.alloc("$", abs(w), 1)
-            return s.ljust(w) if w >= 0 else s.rjust(-w)
-        if type(a) not in NUMT:
-            raise err("$", "type error: the width must be a number")
-        return self.atomic1("$", one, None, b, str_atom=True)
+        if not self.is_list(a):
+            if type(a) not in NUMT:
+                raise err("$", f"type error: the width must be a number, got {type_name(a)}")
+            return self.atomic1("$", lambda v: self._padded(a, self.num(v)), None, b, str_atom=True)
+        if not len(a):
+            raise err("$", "type error: the width must be a number, got []")
+        if not self.is_list(b):
+            return self.mklist([self.format2(w, b) for w in self.elems(a)])
+        if len(a) != len(b):
+            raise err("$", "length error: lists of different lengths")
+        return self.mklist([self.format2(w, v) for w, v in zip(self.elems(a), self.elems(b))])
+
+    def _padded(self, a: int | float, v: Any) -> str:
+        """The text of v in width a (a >= 0: padded on the right, else on the left)."""
+        s = v if type(v) is str else (v.c if type(v) is Char else self.k.show(v))
+        if type(a) is float:
+            # kg: a real n.m pads on the right to n whatever its sign; m counts the
+            # digits after the point as a number (2.03 and 2.3 both mean 3)
+            whole, _, frac = _real_text(a).partition(".")
+            n, m = abs(int(whole)), int(frac or 0)
+            self.alloc("$", n + m, 1)
+            return _fixed(s, n, m) if m and type(v) is float else s.ljust(n)
+        if not fits64(a):  # kg: a width beyond machine integers is no width
+            return s
+        self.alloc("$", abs(a), 1)
+        return s.ljust(a) if a >= 0 else s.rjust(-a)
 
     def form(self, a: Any, b: Any) -> Any:
         """a:$b, atomic on both sides, where strings are atoms of b and the empty
@@ -1391,6 +1405,16 @@ def _min(a: Any, b: Any) -> Any:
 
 def _max(a: Any, b: Any) -> Any:
     return b if b > a else a
+
+
+def _fixed(s: str, n: int, m: int) -> str:
+    """kg's n.m form of a real's text: the integer part padded with blanks to n
+    places, the fraction with zeros to m; as it is with an exponent or when a
+    part is already longer (kg pads, never cuts)."""
+    whole, _, frac = s.partition(".")
+    if "e" in s or len(whole) > n or len(frac) > m:
+        return s
+    return f"{whole:>{n}}.{frac:0<{m}}"
 
 
 def _real_text(x: float) -> str:
