@@ -76,3 +76,20 @@ def test_format2(k: KlongInterpreter, src: str, expected: str) -> None:
 def test_format2_needs_numbers_and_equal_lengths(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError, match="\\$"):
         k(src)
+
+
+# -- a:%b and a!b, Integer-Divide and Remainder: "both must be integers"; a zero
+# divisor is an error, as kg (only the real division a%b yields :undefined)
+
+@pytest.mark.parametrize("src, expected", [
+    ("10:%8", "1"), ("(-7):%2", "-3"), ("7!-5", "2"), ("(-7)!5", "-2"),
+    ("12345678901234567891!3", "1"), (":_1%0", "1"), ("[1 2]%[1 0]", "[1.0 :undefined]"),
+])
+def test_integer_divide_and_remainder(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", ["1:%0", "0!0", "12345678901234567890:%0", "(-3)!0", "[1 2]:%0", "5!0+!3"])
+def test_integer_divide_and_remainder_by_zero_are_errors(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError, match="division by zero"):
+        k(src)

@@ -1366,8 +1366,8 @@ def _div(a: Any, b: Any) -> Any:
 def _idiv(a: Any, b: Any) -> Any:
     if type(a) is not int or type(b) is not int:
         raise err(":%", "type error: integers expected")
-    if b == 0:
-        return UNDEFINED
+    if b == 0:  # kg: an error, as for lists (only real division % gives :undefined)
+        raise err(":%", "division by zero")
     q = abs(a) // abs(b)
     return q if (a >= 0) == (b >= 0) else -q
 
@@ -1375,8 +1375,8 @@ def _idiv(a: Any, b: Any) -> Any:
 def _rem(a: Any, b: Any) -> Any:
     if type(a) is not int or type(b) is not int:
         raise err("!", "type error: integers expected")
-    if b == 0:
-        return UNDEFINED
+    if b == 0:  # kg: an error, as for lists (only real division % gives :undefined)
+        raise err("!", "division by zero")
     r = abs(a) % abs(b)
     return r if a >= 0 else -r
 
