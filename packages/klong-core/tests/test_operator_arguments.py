@@ -93,3 +93,14 @@ def test_integer_divide_and_remainder(k: KlongInterpreter, src: str, expected: s
 def test_integer_divide_and_remainder_by_zero_are_errors(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError, match="division by zero"):
         k(src)
+
+
+# -- a:_b, Cut: "cut the list b before the elements at positions a"; zero or #b
+# inserts an empty part. An empty b has one empty part per cut (kg), at least one.
+
+@pytest.mark.parametrize("src, expected", [
+    ("0:_[1]", "[[] [1]]"), ('3:_"abc"', '["abc" ""]'), ("[1 1]:_[1 2]", "[[1] [] [2]]"),
+    ("0:_[]", "[[]]"), ('0:_""', '[""]'), ("[0 0]:_[]", "[[] []]"), ('[]:_""', '[""]'),
+])
+def test_cut(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected

@@ -1198,6 +1198,8 @@ class Verbs:
             if y < x or y > n:
                 raise err(":_", "domain error: cut positions must increase within the list")
         parts = [b[x:y] for x, y in zip(bounds, bounds[1:])]
+        if not n and cuts:  # as kg: an empty b has one empty part per cut, not one more
+            parts = parts[1:]
         if type(b) is not str:
             parts = [p if (type(p) is list or p.shape[0]) else [] for p in parts]
         return self.mklist(parts)
