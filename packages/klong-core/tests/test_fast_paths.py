@@ -244,3 +244,19 @@ def test_deep_conditionals_and_long_expressions(k: KlongInterpreter) -> None:
     assert k(f"{{{deep}}}(7)") == 7
     assert k(deep.replace("x", "q").join(["q::5;", ""])) == 5
     assert k("{" + "+".join(["x"] * 3000) + "}(2)") == 6000
+
+
+@pytest.mark.parametrize("pred", ["x<5", "(x<5)*1.5", "(x<5)#1", "(x<5)#\"a\"", "(x<5)*2^70", "0"])
+def test_while_with_a_function_literal_as_a_projection(k: KlongInterpreter, pred: str) -> None:
+    """:~ calls a monad literal directly; a projection takes the general call."""
+    k(f"q::{{y;{pred}}}(;0)")
+    same(k, f"{{{pred}}}{{x+1}}:~0", "q{x+1}:~0")
+    same(k, f"{{{pred}}}{{x+1}}\\~0", "q{x+1}\\~0")
+
+
+def test_positional_calls_through_each_and_folds(k: KlongInterpreter) -> None:
+    """Each and folds call a literal's one-by-one form; a projection the general call."""
+    same(k, "{x*2}'!5", "{x*y}(;2)'!5")
+    same(k, "{x+y}/!10", "{x+y+z}(;;0)/!10")
+    same(k, "[1 2]{x,y}'[3 4]", "[1 2]{x,y,z}(;;[])'[3 4]")
+    same(k, "{x,y}:\\[1 2]", "{x,y,z}(;;[]):\\[1 2]")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .errors import KlongError
-from .values import KDict
+from .values import KDict, Lambda
 
 REDUCERS = {"+": "sum", "*": "prod", "|": "max", "&": "min"}
 # atomic primitives that may be applied to a whole array instead of each element
@@ -211,6 +211,9 @@ class Adverbs:
         k, truth = self.v.k, self.v.truth
         if not callable(getattr(a, "call", None)):
             raise KlongError(":~: the left operand of While must be a function")
+        if type(a) is Lambda and a.arity == 1:
+            f = a.fn
+            return lambda x: (r != 0) if type(r := f(x)) is int else truth(r)
         return lambda x: truth(k.apply_adverb(a, [x]))
 
     def while_(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:

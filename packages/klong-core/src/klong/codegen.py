@@ -278,7 +278,7 @@ class Source:
             return t
         self.emit("try:")
         self.emit(f"    if type({f}) is Lambda and {f}.arity == {len(args)}:")
-        self.emit(f"        {t} = {f}.call({vals})")
+        self.emit(f"        {t} = {f}.fn({', '.join(args)})")
         self.emit("    else:")
         self.emit(f"        {t} = apply({f}, {vals})")
         self.emit("except Exception as e:")
@@ -321,14 +321,15 @@ def body(comp: Compiler, stmts: list[Node]) -> Callable[[], Any]:
 
 def call(comp: Compiler, stmts: list[Node], params: tuple[str, ...],
          locals_: tuple[str, ...], readonly: tuple[str, ...]) -> Callable[[list], Any]:
-    """A function's call with its arguments and locals in Python locals;
-    ``readonly``: the arguments no statement can assign (not listed as locals)."""
+    """A function taking its arguments one by one, which keeps them and its
+    locals in Python locals; ``readonly``: the arguments no statement can
+    assign (not listed as locals)."""
     names = {key: f"_v{i}" for i, key in enumerate(params + locals_)}
     src = Source(comp, names, frozenset(names[p] for p in readonly))
     src.ns["MISSING"] = MISSING
-    prologue = [f"{names[p]} = args[{i}]" for i, p in enumerate(params)]
-    prologue += [f"{names[a]} = MISSING" for a in locals_]
-    return src.function("def _f(args):", prologue + COUNT, _statements(src, stmts))
+    prologue = [f"{names[a]} = MISSING" for a in locals_]
+    header = f"def _f({', '.join(names[p] for p in params)}):"
+    return src.function(header, prologue + COUNT, _statements(src, stmts))
 
 
 def _statements(src: Source, stmts: list[Node]) -> str:

@@ -200,7 +200,7 @@ class Compiler:
         return name, None
 
     def c_Lam(self, node: Lam) -> Callable[[], Any]:
-        lam = Lambda(node.arity, None, node.src)  # type: ignore[arg-type]
+        lam = Lambda(node.arity, _uncompiled, node.src)
         scope = Scope(next(self.serial), PARAMS[:node.arity], node.local_names, lam)
         params = tuple(scope.keys[p] for p in PARAMS[:node.arity])
         locals_ = tuple(scope.keys[a] for a in scope.locals if a not in PARAMS[:node.arity])
@@ -211,15 +211,16 @@ class Compiler:
         try:
             if not binds_f and all(codegen.self_contained(s) for s in node.body):
                 readonly = tuple(scope.keys[p] for p in PARAMS[:node.arity] if p not in scope.locals)
-                lam.call = codegen.call(self, node.body, params, locals_, readonly)
+                fn = codegen.call(self, node.body, params, locals_, readonly)
             else:
-                lam.call = _binder(self.G, lam, params, locals_, codegen.body(self, node.body), binds_f)
-            lam.whole = whole_form(node, self.c, lambda args: lam.call(args), self.verbs)
+                fn = _binder(self.G, lam, params, locals_, codegen.body(self, node.body), binds_f)
+            lam.fn = fn
+            lam.call = lambda args: fn(*args)
+            lam.whole = whole_form(node, self.c, lam.call, self.verbs)
         finally:
             self.scopes.pop()
         return lambda: lam
 
-    # -- application ---------------------------------------------------------
     def verb(self, node: Node) -> Callable[[], tuple]:
         """A closure giving (monadic, dyadic, op) callables for a verb node."""
         k = self.k
@@ -236,11 +237,10 @@ class Compiler:
                 f = ev()
                 if not isinstance(f, KFunction):
                     raise KlongError("a verb must be a function")
-                call = f.call
                 if type(f) is Lambda and f.arity == 1:  # skip the arity checks per element
-                    return (lambda a: call([a]), lambda a, b: apply_adv(f, [a, b]), f.whole)
+                    return (f.fn, lambda a, b: apply_adv(f, [a, b]), f.whole)
                 if type(f) is Lambda and f.arity == 2:
-                    return (lambda a: apply_adv(f, [a]), lambda a, b: call([a, b]), None)
+                    return (lambda a: apply_adv(f, [a]), f.fn, None)
                 return (lambda a: apply_adv(f, [a]), lambda a, b: apply_adv(f, [a, b]), None)
             return fn_pair
         assert isinstance(node, AdvVerb)
@@ -337,21 +337,25 @@ def _read_local(G: dict, key: str, where: Callable[[KlongError], KlongError],
     return get
 
 
+def _uncompiled(*_: Any) -> Any:
+    raise KlongError("a function called while it is being compiled")
+
+
 def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[[], Any],
             binds_f: bool) -> Callable:
-    """The call of a lambda: bind its arguments' keys, unbind its locals' keys
-    (a recursive call starts afresh), run, restore. The key bindings of the
-    running calls are what functions written inside them read. The monad
-    and dyad versions are the general ``call`` unrolled: folds, each and
-    recursion run them on every element or step."""
+    """The call of a lambda, its arguments one by one: bind its arguments'
+    keys, unbind its locals' keys (a recursive call starts afresh), run,
+    restore. The key bindings of the running calls are what functions
+    written inside them read. The monad and dyad versions are the general
+    ``call`` unrolled: folds, each and recursion run them on every element."""
     get, pop = G.get, G.pop
     if not locals_ and not params and not binds_f:
-        return lambda args: body()
+        return body
     if not locals_ and len(params) == 1 and not binds_f:
         kx = params[0]
-        def call_x(args: list) -> Any:
+        def call_x(x: Any) -> Any:
             ox = get(kx, MISSING)
-            G[kx] = args[0]
+            G[kx] = x
             try:
                 return body()
             finally:
@@ -362,9 +366,9 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
         return call_x
     if not locals_ and len(params) == 2 and not binds_f:
         kx, ky = params
-        def call_xy(args: list) -> Any:
+        def call_xy(x: Any, y: Any) -> Any:
             ox, oy = get(kx, MISSING), get(ky, MISSING)
-            G[kx], G[ky] = args
+            G[kx], G[ky] = x, y
             try:
                 return body()
             finally:
@@ -378,7 +382,7 @@ def _binder(G: dict, lam: Lambda, params: tuple, locals_: tuple, body: Callable[
                     G[ky] = oy
         return call_xy
     names = params + locals_ + ((".f",) if binds_f else ())
-    def call(args: list) -> Any:
+    def call(*args: Any) -> Any:
         saved = [pop(n, MISSING) for n in names]  # saved and unbound: locals start so
         G.update(zip(params, args))
         if binds_f:

@@ -107,13 +107,15 @@ class KFunction:
 
 
 class Lambda(KFunction):
-    """A function literal ``{...}``: its compiled body and the names it binds."""
+    """A function literal ``{...}``: its compiled body and the names it binds.
+    ``fn`` takes the arguments one by one (``fn(x, y)``), ``call`` as a list."""
 
-    __slots__ = ("arity", "call", "src", "whole")
+    __slots__ = ("arity", "fn", "call", "src", "whole")
 
-    def __init__(self, arity: int, call: Callable[[list], Any], src: str):
+    def __init__(self, arity: int, fn: Callable[..., Any], src: str):
         self.arity = arity
-        self.call = call
+        self.fn = fn
+        self.call: Callable[[list], Any] = lambda args: fn(*args)
         self.src = src
         self.whole: Callable[[Any], Any] | None = None  # Each in one array call (wholeform.py)
 
