@@ -46,10 +46,12 @@ def test_rotate_of_a_list_needs_an_integer(k: KlongInterpreter, src: str) -> Non
     ('5$"xyz"', '"xyz  "'),
     ("(-5)$:foo", '" :foo"'),
     ("5.3$123.45", '"  123.450"'),
-    # a real n.m: blanks before, zeros after; a part already longer is not cut
+    # a real n.m: blanks before, m fraction digits (rounded); the integer part is not cut
     ("2.5$2.5", '" 2.50000"'),
     ("3.3$-1.5", '" -1.500"'),
-    ("1.2$3.14159", '"3.14159"'),
+    ("1.2$3.14159", '"3.14"'),  # kg: "3.14159" (docs/reference-differences.md)
+    ("0.3$0.99582", '"0.996"'),
+    ("2.1$123.45", '"123.5"'),
     ("2.3$1.5e20", '"1.5e+20"'),
     ("2.03$1.5", '" 1.500"'),  # m is the digits after the point as a number: 3
     # ... other values, or m = 0: width n, padded on the right whatever a's sign

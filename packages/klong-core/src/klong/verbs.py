@@ -1303,7 +1303,7 @@ class Verbs:
             whole, _, frac = _real_text(a).partition(".")
             n, m = abs(int(whole)), int(frac or 0)
             self.alloc("$", n + m, 1)
-            return _fixed(s, n, m) if m and type(v) is float else s.ljust(n)
+            return _fixed(v, s, n, m) if m and type(v) is float else s.ljust(n)
         if not fits64(a):  # kg: a width beyond machine integers is no width
             return s
         self.alloc("$", abs(a), 1)
@@ -1409,14 +1409,15 @@ def _max(a: Any, b: Any) -> Any:
     return b if b > a else a
 
 
-def _fixed(s: str, n: int, m: int) -> str:
-    """kg's n.m form of a real's text: the integer part padded with blanks to n
-    places, the fraction with zeros to m; as it is with an exponent or when a
-    part is already longer (kg pads, never cuts)."""
-    whole, _, frac = s.partition(".")
-    if "e" in s or len(whole) > n or len(frac) > m:
+def _fixed(v: float, s: str, n: int, m: int) -> str:
+    """Real v (whose text is s) in the form n.m: rounded to m fraction digits,
+    the integer part padded with blanks to n places (never cut); as it is when
+    its text has an exponent, as kg. (kg leaves a longer fraction uncut: the
+    spec's "m fractional digits" is what a report wants.)"""
+    if "e" in s:
         return s
-    return f"{whole:>{n}}.{frac:0<{m}}"
+    whole, _, frac = f"{v:.{m}f}".partition(".")
+    return f"{whole:>{n}}.{frac}"
 
 
 def _real_text(x: float) -> str:
