@@ -27,6 +27,25 @@ def test_a_step_limit_stops_every_kind_of_loop(k: KlongInterpreter, src: str) ->
     assert k("x::3;x+1") == 4  # usable afterwards
 
 
+@pytest.mark.parametrize("src", ["#'L", "-'L", "+/L", "0+/L", "+\\L", "0,\\L", ",/L,'L",
+                                 ",/10000#,[1 2]", "L,'L", "L='L", "1+:\\L", "1+:/L", ",:'L",
+                                 "+:'L", ",/#'L", "#'{x}'L"])
+def test_adverbs_of_built_in_verbs_count_a_step_per_element(k: KlongInterpreter, src: str) -> None:
+    """Fast paths included (one array operation), so no loop escapes a step limit,
+    and a limit stops the same programs on every backend."""
+    k("L::!10000")
+    assert limit_of(k, src, steps=5000).limit == "steps"
+    k(src, limits=Limits(steps=100_000))  # within a budget that covers its elements
+
+
+def test_matching_counts_its_work_also_in_many_small_matches(k: KlongInterpreter) -> None:
+    """Converge compares each value with the last: on data one level deeper each time,
+    the comparisons are the work, and the limit stops it early (not after hours)."""
+    k("c::0")
+    limit_of(k, "{c::c+1;,x}:~1", steps=20_000)
+    assert 0 < k("c") < 1000
+
+
 def test_limits_are_the_interpreters_or_one_calls(backend_name: str) -> None:
     k = KlongInterpreter(backend=backend_name, limits=Limits(steps=1000))
     assert limit_of(k, FOREVER).limit == "steps"
@@ -50,10 +69,19 @@ def test_a_memory_limit_refuses_a_result_before_building_it(k: KlongInterpreter)
 
 @pytest.mark.parametrize("src", ["[100000 100000]:^1", "100000000000#\"a\"", "(10^10)#:a",
                                  "(10^10)#0", "(-10^10)#[1 2]", "!10^12", "&[1000000000000]",
-                                 "3^10^15", "(10^13)$1"])
+                                 "3^10^15", "[2 3]^10^15", "(10^13)$1"])
 def test_a_request_larger_than_the_machine_fails_at_once(k: KlongInterpreter, src: str) -> None:
     e = limit_of(k, src)
     assert e.limit == "memory" and "out of memory" in e.message and "more than this machine" in e.message
+
+
+@pytest.mark.parametrize("src", ["x*x", "x*,x", "(,x)*x", "*/x,x", "{x*y}/x,x", "{x*x}'x,1",
+                                 "2{x*x}:*x", "{[a];a::x;a*a}(x)", "[2 3]^60000000", "x^2"])
+def test_big_integer_results_are_checked_before_they_are_computed(k: KlongInterpreter, src: str) -> None:
+    """A big-integer result counts a step per 64-bit word: refused at once, where
+    computing it (x has 60 million bits) would take many seconds."""
+    k("x::2^60000000")
+    assert limit_of(k, src, steps=100_000).limit == "steps"
 
 
 @pytest.mark.parametrize("src, want", [("7#\"abc\"", '"abcabca"'), ("(-7)#\"abc\"", '"cabcabc"'),

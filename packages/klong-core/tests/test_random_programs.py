@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import warnings
 
+import pytest
 
 from klong import KlongError, KlongInterpreter, LimitError, Limits
 from klong.plugins import list_backends
@@ -64,3 +65,19 @@ def test_random_programs_fail_only_with_klong_errors_and_agree_across_backends()
             if "limit" not in results and len(set(results)) > 1:
                 disagreements.append((src, dict(zip(names, results))))
     assert not disagreements, disagreements[:5]
+
+
+# programs a fuzz run of 10,000 found failing: an internal error, or a loop that
+# escaped the limits; each must now end in a value, a limit or a plain Klong error
+FOUND = ["(!0):#[0ca 0cb]", "[]:#\"\"",
+         "(,(([[1 2] [3 4]])>\"\")*[1.5 2]){*x}/<\\~{x,y}'([1 2 3])^9223372036854775807"]
+
+
+@pytest.mark.parametrize("src", FOUND)
+def test_programs_found_by_fuzzing(k: KlongInterpreter, src: str) -> None:
+    try:
+        k(src, limits=LIMITS)
+    except LimitError:
+        pass
+    except KlongError as e:
+        assert "internal error" not in e.message, e.message

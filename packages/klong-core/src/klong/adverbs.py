@@ -10,7 +10,7 @@ which Each tries before calling the function once per element.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .errors import KlongError
 from .values import KDict, Lambda
@@ -19,6 +19,8 @@ REDUCERS = {"+": "sum", "*": "prod", "|": "max", "&": "min"}
 # atomic primitives that may be applied to a whole array instead of each element
 ATOMIC_MONADS = {"-", "%", "_", "~"}
 ATOMIC_DYADS = {"+", "-", "*", "%", "^", "&", "|", "<", ">", "=", ":%", "!"}
+# elements a loop handles between two charges to the step count (limits and interrupts)
+BATCH = 1024
 
 
 class Adverbs:
@@ -26,7 +28,10 @@ class Adverbs:
 
     def __init__(self, verbs: Any):
         self.v = verbs
-        self.tick = verbs.k.guard.tick  # every unbounded loop below counts its steps
+        # every loop below counts its steps: one per element (whole-array fast paths
+        # too, so a step limit stops the same programs on every backend), charged a
+        # batch at a time so that checks cost nothing per element
+        self.tick, self.charge = verbs.k.guard.tick, verbs.k.guard.charge
         self.monadic: dict[str, Callable] = {
             "'": self.each, "/": self.over, "\\": self.scan, ":'": self.each_pair,
             ":~": self.converge, "\\~": self.scan_converge,
@@ -41,7 +46,8 @@ class Adverbs:
     def each(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
         v = self.v
         if type(a) is KDict:
-            return v.mklist([m(v.mklist([k, val])) for k, val in a.d.values()])
+            pairs = [v.mklist([k, val]) for k, val in a.d.values()]
+            return v.mklist([m(p) for part in self._batches(pairs) for p in part])
         if v.is_atom(a):
             if type(a) is list or (v.isarr(a) and a.ndim):
                 return []
@@ -49,12 +55,26 @@ class Adverbs:
                 return ""
             return m(a)
         if op in ATOMIC_MONADS and v.isarr(a):
+            self.charge(len(a))
             return m(a)
         if callable(op) and v.isarr(a):
+            self.charge(len(a))
             r = op(a)
             if r is not None:
                 return r
-        return v.like(a, [m(x) for x in v.elems(a)])
+        return v.like(a, [m(x) for part in self._batches(v.elems(a)) for x in part])
+
+    def _batches(self, xs: list) -> Iterator[list]:
+        """The slices of ``xs``, BATCH elements each, charged before each runs."""
+        charge = self.charge
+        if len(xs) <= BATCH:
+            charge(len(xs))
+            yield xs
+            return
+        for i in range(0, len(xs), BATCH):
+            part = xs[i:i + BATCH]
+            charge(len(part))
+            yield part
 
     def each2(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
         """As kg: an atom on either side makes one call; an empty side is the
@@ -67,8 +87,10 @@ class Adverbs:
                 return a if type(b) is str else b  # [] before ""
             return b if self._empty(b) else a
         if op in ATOMIC_DYADS and v.isarr(a) and v.isarr(b) and a.shape == b.shape:
+            self.charge(len(a))
             return d(a, b)
-        items = [d(x, y) for x, y in zip(v.elems(a), v.elems(b))]
+        pairs = list(zip(v.elems(a), v.elems(b)))
+        items = [d(x, y) for part in self._batches(pairs) for x, y in part]
         return v.like(a if type(b) is str else b, items)  # a string only from two strings
 
     def _seq(self, x: Any) -> bool:
@@ -84,7 +106,7 @@ class Adverbs:
             return b
         if v.is_atom(b):
             return d(a, b)
-        return v.like(b, [d(a, y) for y in v.elems(b)])
+        return v.like(b, [d(a, y) for part in self._batches(v.elems(b)) for y in part])
 
     def each_right(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
         v = self.v
@@ -92,16 +114,18 @@ class Adverbs:
             return b
         if v.is_atom(b):
             return d(b, a)
-        return v.like(b, [d(y, a) for y in v.elems(b)])
+        return v.like(b, [d(y, a) for part in self._batches(v.elems(b)) for y in part])
 
     def each_pair(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
         v = self.v
         if v.is_atom(a) or len(a) < 2:
             return a
         if op in ATOMIC_DYADS and v.isarr(a):
+            self.charge(len(a))
             return d(a[:-1], a[1:])  # f(a1;a2),f(a2;a3)...: left is the earlier one
         xs = v.elems(a)
-        return v.mklist([d(x, y) for x, y in zip(xs, xs[1:])])
+        pairs = list(zip(xs, xs[1:]))
+        return v.mklist([d(x, y) for part in self._batches(pairs) for x, y in part])
 
     # -- folds -------------------------------------------------------------------
     def over(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
@@ -109,6 +133,7 @@ class Adverbs:
         if v.is_atom(a):
             return a
         if v.isarr(a):
+            self.charge(len(a))
             if op in REDUCERS:
                 return v.reduce(REDUCERS[op], a)
             if op == "," and a.ndim >= 2:
@@ -117,13 +142,15 @@ class Adverbs:
         if op == ",":
             return self._join_all(xs)
         acc = xs[0]
-        for x in xs[1:]:
-            acc = d(acc, x)
+        for part in self._batches(xs[1:]):
+            for x in part:
+                acc = d(acc, x)
         return acc
 
     def _join_all(self, xs: list) -> Any:
         """,/ without quadratic copying when every element is a list."""
         v = self.v
+        self.charge(len(xs))
         if all(type(x) is str for x in xs):
             return "".join(xs)
         if all(v.is_list(x) or type(x) is list for x in xs):
@@ -135,8 +162,9 @@ class Adverbs:
                 out.extend(v.elems(x))
             return v.mklist(out)
         acc = xs[0]
-        for x in xs[1:]:
-            acc = v.join(acc, x)
+        for part in self._batches(xs[1:]):
+            for x in part:
+                acc = v.join(acc, x)
         return acc
 
     def over_neutral(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
@@ -146,10 +174,12 @@ class Adverbs:
         if v.is_atom(b):
             return d(a, b)
         if op in REDUCERS and v.isarr(b):
+            self.charge(len(b))
             return d(a, v.reduce(REDUCERS[op], b))
         acc = a
-        for x in v.elems(b):
-            acc = d(acc, x)
+        for part in self._batches(v.elems(b)):
+            for x in part:
+                acc = d(acc, x)
         return acc
 
     def scan(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
@@ -159,14 +189,16 @@ class Adverbs:
         if v.is_atom(a):
             return v.mklist([a])
         if op in REDUCERS and v.isarr(a):
+            self.charge(len(a))
             r = v.B.scan(REDUCERS[op], a)
             return v.mklist(r) if type(r) is list else r
         xs = v.elems(a)
         acc = xs[0]
         out = [acc]
-        for x in xs[1:]:
-            acc = d(acc, x)
-            out.append(acc)
+        for part in self._batches(xs[1:]):
+            for x in part:
+                acc = d(acc, x)
+                out.append(acc)
         return v.mklist(out)
 
     def scan_neutral(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
@@ -177,9 +209,10 @@ class Adverbs:
             return v.join(a, v.enlist(d(a, b)))
         acc = a
         out = [acc]
-        for x in v.elems(b):
-            acc = d(acc, x)
-            out.append(acc)
+        for part in self._batches(v.elems(b)):
+            for x in part:
+                acc = d(acc, x)
+                out.append(acc)
         return v.mklist(out)
 
     # -- fixpoints and iteration -----------------------------------------------

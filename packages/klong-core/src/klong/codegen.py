@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .errors import KlongError
 from .nodes import Apply, Cond, Const, DictLit, Dyad, Lam, Monad, Node, OpVerb, Var
 from .values import UNDEFINED, KDict, KFunction, Lambda, Projection
+from .verbs import BIG_BITS
 
 if TYPE_CHECKING:
     from .compiler import Compiler
@@ -34,6 +35,10 @@ INLINE_INT = {
     "<": "1 if {a} < {b} else 0", ">": "1 if {a} > {b} else 0", "=": "1 if {a} == {b} else 0",
     "&": "min({a}, {b})", "|": "max({a}, {b})",
 }
+# x*y inline only for factors within these bounds: a product of big integers goes to
+# the verb, which checks its size against the limits before computing it
+BIG_HI = 1 << (BIG_BITS // 2)
+BIG_LO = -BIG_HI
 MAX_NEST = 40  # conditionals nested deeper than this become closures (Python's indentation limit)
 
 
@@ -82,6 +87,7 @@ class Source:
             "UNDEFINED": UNDEFINED, "apply": k.apply, "truth": comp.verbs.truth,
             "guard": k.guard, "failure": _failure(), "project": _project,
             "join": comp.verbs.dyads[","], "find": comp.verbs.dyads["?"],
+            "BIG_LO": BIG_LO, "BIG_HI": BIG_HI,
         }
         self.lines: list[str] = []
         self.depth = 1
@@ -206,7 +212,9 @@ class Source:
             self.emit(f"    {t} = UNDEFINED if {t} is None else {t}[1]")
             self.emit("else:")
         elif inline is not None:
-            checks = [f"type({x}) is int" for x in (a, b) if x not in self.ints]
+            bounded = op == "*"
+            checks = [f"type({x}) is int" + (f" and BIG_LO < {x} < BIG_HI" if bounded else "")
+                      for x in (a, b) if x not in self.ints]
             if not checks:
                 self.emit(f"{t} = {inline.format(a=a, b=b)}")
                 return t

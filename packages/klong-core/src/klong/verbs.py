@@ -30,6 +30,7 @@ SAFE = 2**62  # below this, int64 arithmetic on two operands cannot overflow for
 REL_TOL = 1e-13  # "sufficiently similar" reals for = and ~
 MAX_LIST = 2**48  # no list can be longer (numpy would silently give an empty one)
 MAX_RANK = 32  # deeper nesting is a Python list of arrays, on every backend
+BIG_BITS = 1 << 23  # a big-integer result of a megabyte or more is checked before it is computed
 _LIST, _OBJ = object(), object()  # markers inside hkey's flat tuples
 
 
@@ -255,6 +256,7 @@ class Verbs:
         """Klong's ~, by an explicit stack of pairs (data may be of any depth)."""
         todo = [(a, b)]
         work = 0
+        result = True
         while todo:
             work += 1
             if work & 1023 == 0:  # matching deep data is work: it counts against step limits
@@ -264,8 +266,11 @@ class Verbs:
             if type(same) is list:
                 todo += same
             elif not same:
-                return False
-        return True
+                result = False
+                break
+        if work > 63:  # and so do many smaller matches (a converging loop of deep data)
+            self.k.guard.charge(work & 1023)
+        return result
 
     def _match1(self, a: Any, b: Any) -> bool | list:
         """Whether two values match, or the pairs of elements that decide it."""
@@ -500,13 +505,25 @@ class Verbs:
         return a - b
 
     def times(self, a: Any, b: Any) -> Any:
-        return self.atomic2("*", _mul, self._arr_mul, a, b)
+        return self.atomic2("*", self.int_mul, self._arr_mul, a, b)
+
+    def int_mul(self, a: Any, b: Any) -> Any:
+        """a*b on Python numbers; a product of big integers is checked before it is computed."""
+        if type(a) is int and type(b) is int and a.bit_length() + b.bit_length() > BIG_BITS:
+            self._big("*", a.bit_length() + b.bit_length())
+        return a * b
+
+    def _big(self, op: str, bits: int) -> None:
+        """Before building an integer of ``bits`` bits: refuse it if it cannot fit the
+        memory budget or the machine, and count its work (a step per 64-bit word)."""
+        self.alloc(op, bits >> 3, 1)
+        self.k.guard.charge(bits >> 6)
 
     def _arr_mul(self, a: Any, b: Any) -> Any:
         if self.is_int_data(a) and self.is_int_data(b):
             (la, ha), (lb, hb) = self.extent(a), self.extent(b)
             corners = (la * lb, la * hb, ha * lb, ha * hb)
-            return self._checked(a, b, min(corners), max(corners), _mul)
+            return self._checked(a, b, min(corners), max(corners), self.int_mul)
         return a * b
 
     def divide(self, a: Any, b: Any) -> Any:
@@ -560,8 +577,8 @@ class Verbs:
         return self.atomic2("^", self._pow, self._arr_pow, a, b)
 
     def _pow(self, a: Any, b: Any) -> Any:
-        if type(a) is int and type(b) is int and b > 64 and abs(a) > 1:
-            self.alloc("^", b * (abs(a).bit_length() - 1) // 8, 1)  # the result's bytes, at least
+        if type(a) is int and type(b) is int and abs(a) > 1 and b * (abs(a).bit_length() - 1) > BIG_BITS:
+            self._big("^", b * (abs(a).bit_length() - 1))  # the result's bits, at least
         return _pow(a, b)
 
     def _arr_pow(self, a: Any, b: Any) -> Any:
@@ -569,11 +586,11 @@ class Verbs:
         if self.is_int_data(a) and self.is_int_data(b):
             if (B.any(b < 0) if isinstance(b, self.AT) else b < 0):
                 if isinstance(b, self.AT) and not B.all(b < 0):  # 2^[0 -1] is [1 0.5]
-                    return self.exact("^", _pow, a, b)
+                    return self.exact("^", self._pow, a, b)
                 return self._float(a) ** b
             ba, bb = self.bound(a), self.bound(b)
             if ba > 1 and bb * math.log2(ba) >= 62:
-                return self.exact("^", _pow, a, b)
+                return self.exact("^", self._pow, a, b)
             return a ** b
         if isinstance(a, self.AT) and B.kind(a) == "i":
             a = B.to_float(a)
@@ -1206,6 +1223,8 @@ class Verbs:
 
     def split(self, a: Any, b: Any) -> Any:
         sizes = self.int_list(":#", a)
+        if not sizes:
+            raise err(":#", "domain error: no sizes to split by")
         if any(s <= 0 for s in sizes):
             raise err(":#", "domain error: sizes must be positive")
         if not self.is_list(b) and type(b) is not str:
@@ -1350,10 +1369,6 @@ def _add(a: Any, b: Any) -> Any:
 
 def _sub(a: Any, b: Any) -> Any:
     return a - b
-
-
-def _mul(a: Any, b: Any) -> Any:
-    return a * b
 
 
 def _div(a: Any, b: Any) -> Any:
