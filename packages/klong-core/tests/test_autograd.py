@@ -486,3 +486,50 @@ def test_numeric_step_suits_float32() -> None:
         assert autograd._step(k32, 1.0) == pytest.approx(1.1920929e-07 ** 0.2)
         assert k32("3\u2207{x^2}") == pytest.approx(6.0, rel=1e-4)
         assert k32("{x^2}:>3") == 6.0
+
+
+def test_hooks_are_called_as_pluggy_calls_them() -> None:
+    """core calls the backend's gradient hooks directly, without pluggy's
+    dispatch: the same answer pluggy gives (last registered first, the first
+    answer that is not None, each implementation given only the arguments it
+    names), and pluggy itself for hook wrappers."""
+    import pluggy
+
+    from klong import hookspecs
+
+    calls = []
+
+    class Declines:
+        @hookspecs.hookimpl
+        def klong_gradient(self, backend, fn, x):
+            calls.append("declines")
+
+    class Answers:
+        @hookspecs.hookimpl
+        def klong_gradient(self, fn, x):  # names fewer arguments than the spec
+            calls.append("answers")
+            return fn(x) + 1
+
+    class Late:
+        @hookspecs.hookimpl
+        def klong_gradient(self, x):
+            calls.append("late")
+
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for plugin in (Declines(), Answers(), Late()):
+        pm.register(plugin)
+    args = dict(backend=None, fn=lambda x: 2 * x, x=5)
+    assert autograd._answer(pm, "klong_gradient", **args) == 11
+    ours, calls[:] = list(calls), []
+    assert pm.hook.klong_gradient(**args) == 11
+    assert ours == calls == ["late", "answers"]
+    assert autograd._answer(pm, "klong_value_and_grads", backend=None, fn=None, xs=[]) is None
+
+    class Wraps:
+        @hookspecs.hookimpl(wrapper=True)
+        def klong_gradient(self, x):
+            return (yield) * 10
+
+    pm.register(Wraps())
+    assert autograd._answer(pm, "klong_gradient", **args) == 110

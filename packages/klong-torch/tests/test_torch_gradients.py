@@ -89,3 +89,23 @@ def test_numpy_backend_declines(reg) -> None:
     thook = reg.plugin_manager_for("torch").hook
     assert thook.klong_gradient(backend=nb, fn=lambda x: x * x, x=3.0) is None
     assert thook.klong_value_and_grads(backend=nb, fn=lambda x: x, xs=[1.0]) is None
+
+
+def test_the_engine_call_gives_torch_autograd_grads_bits(b) -> None:
+    """Plain first-order gradients call the autograd engine directly (what
+    torch.autograd.grad calls): bit for bit the gradients torch.autograd.grad gives."""
+    from klong_torch.gradients import _engine, _grads, _leaf
+
+    assert _engine() is not None  # else the fast path is silently gone
+    X, Y = b.asarray([1, 2, 3]), b.asarray([3.0, 5.5, 7.25])
+    losses = [lambda w, c: ((w * X + (c - Y)) ** 2).sum() / 3,
+              lambda w, c: torch.tanh(w * c) * torch.exp(-c) + w ** 3,
+              lambda w, c: (w * 0 + 1.5) * c]  # w unused by the graph's value: zero
+    for loss in losses:
+        for w0, c0 in [(1.0, 0.0), (-2.5, 0.3), (1e-8, 7.0)]:
+            fast = _grads(loss(*(xs := [_leaf(b, w0), _leaf(b, c0)])), xs, False)
+            ws = [_leaf(b, w0), _leaf(b, c0)]
+            ref = torch.autograd.grad(loss(*ws), ws, allow_unused=True)
+            for g, r in zip(fast, ref):
+                assert torch.equal(g, torch.zeros_like(g) if r is None else r)
+                assert not g.requires_grad
