@@ -12,12 +12,9 @@ Imports stay lazy: ``--version`` and ``--list-backends`` never build a backend.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import traceback
 import warnings
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, NoReturn, Sequence
 
 from klong import __version__
@@ -41,11 +38,28 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{message} (see klong --help)")
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter given the width it would find itself, so that it
+    does not import shutil (and bz2, lzma...) at every start-up."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ.get("COLUMNS", "")) or 0
+        except ValueError:
+            columns = 0
+        if columns <= 0:  # as shutil.get_terminal_size(): stdout's terminal, else 80
+            try:
+                columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+            except (AttributeError, ValueError, OSError):
+                columns = 80
+        super().__init__(prog, width=columns - 2)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="klong",
         description="Run Klong programs on a NumPy, PyTorch or third-party backend.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
         epilog="exit status:\n"
                "  0    the program ended, or called .x with a false value\n"
                "  N    the program called .x(N) with an integer N (1 for other true values)\n"
@@ -151,6 +165,9 @@ def _list_backends(as_json: bool, devices: bool) -> int:
 
     rows = list_backends(devices)
     if as_json:
+        import json
+        from dataclasses import asdict
+
         print(json.dumps([asdict(r) for r in rows], indent=2))
         return 0
     header = ["name", "distribution", "version", "devices", "float64", "autograd", "status"]
@@ -294,6 +311,8 @@ def debug_traceback(exc: BaseException) -> str:
         seen.add(id(e))
         e.__suppress_context__ = False
         e = e.__cause__ or e.__context__
+    import traceback
+
     return "".join(traceback.format_exception(exc))
 
 

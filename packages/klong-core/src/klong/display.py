@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import struct
-from decimal import Decimal
 from typing import Any, Callable
 
 from .numtext import int_text
@@ -45,6 +44,7 @@ def fmt_real(x: float, single: bool = False) -> str:
             mant += ".0"
         e = int(exp) if exp else 0
         if not exp:  # repr gave plain digits; renormalise to one leading digit
+            from decimal import Decimal  # rare: start-up does not pay for decimal
             d = Decimal(r).normalize()
             sign, digits, dexp = d.as_tuple()
             e = len(digits) + dexp - 1
@@ -52,6 +52,7 @@ def fmt_real(x: float, single: bool = False) -> str:
             mant = ("-" if sign else "") + ds[0] + "." + (ds[1:] or "0")
         return f"{mant}e{'+' if e >= 0 else '-'}{abs(e):02d}"
     if exp:
+        from decimal import Decimal
         r = format(Decimal(r), "f")
     return r if "." in r else r + ".0"
 

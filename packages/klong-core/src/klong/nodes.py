@@ -3,78 +3,77 @@ Every node carries the offset of its first character in the source."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(slots=True)
 class Node:
-    pos: int
+    """A node: its fields are the ``__slots__`` of its class and its bases, set
+    in that order by position. Plain classes, not dataclasses: making a dozen
+    dataclasses costs every start-up several milliseconds."""
+
+    __slots__ = ("pos",)
+    _fields: tuple[str, ...] = ("pos",)
+    __hash__ = None  # compared by value, as the dataclasses these were
+
+    def __init_subclass__(cls) -> None:
+        cls._fields = cls.__mro__[1]._fields + tuple(cls.__slots__)
+
+    def __init__(self, *values: Any) -> None:
+        if len(values) != len(self._fields):
+            raise TypeError(f"{type(self).__name__} takes {', '.join(self._fields)}")
+        for name, value in zip(self._fields, values):
+            setattr(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and all(
+            getattr(self, f) == getattr(other, f) for f in self._fields)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self._fields)})"
 
 
-@dataclass(slots=True)
 class Const(Node):
-    value: Any  # Python data as read: numbers, str, Char, Symbol, lists of them
+    __slots__ = ("value",)  # value: Python data as read: numbers, str, Char, Symbol, lists of them
 
 
-@dataclass(slots=True)
 class DictLit(Node):
-    pairs: list  # [(key, value)] as read
+    __slots__ = ("pairs",)  # pairs: [(key, value)] as read
 
 
-@dataclass(slots=True)
 class Var(Node):
-    name: str
+    __slots__ = ("name",)
 
 
-@dataclass(slots=True)
 class Lam(Node):
-    body: list  # expressions
-    arity: int
-    local_names: list
-    src: str
+    __slots__ = ("body", "arity", "local_names", "src")  # body: expressions
 
 
-@dataclass(slots=True)
 class Cond(Node):
-    pred: Node
-    then: Node
-    other: Node
+    __slots__ = ("pred", "then", "other")
 
 
-@dataclass(slots=True)
 class Apply(Node):
-    fn: Node
-    args: list  # Node or None (a projection hole)
+    __slots__ = ("fn", "args")  # args: Node or None (a projection hole)
 
 
 # verbs: what stands in an operator position
 
 
-@dataclass(slots=True)
 class OpVerb(Node):
-    op: str
+    __slots__ = ("op",)
 
 
-@dataclass(slots=True)
 class ExprVerb(Node):
-    expr: Node  # a variable, function literal or projection
+    __slots__ = ("expr",)  # expr: a variable, function literal or projection
 
 
-@dataclass(slots=True)
 class AdvVerb(Node):
-    verb: Node
-    adverb: str
+    __slots__ = ("verb", "adverb")
 
 
-@dataclass(slots=True)
 class Monad(Node):
-    verb: Node
-    arg: Node
+    __slots__ = ("verb", "arg")
 
 
-@dataclass(slots=True)
 class Dyad(Node):
-    verb: Node
-    left: Node
-    right: Node
+    __slots__ = ("verb", "left", "right")

@@ -21,13 +21,13 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from importlib import metadata
 from typing import Any, Callable
 
 import pluggy
 
 from klong import hookspecs
 from klong.backend import Backend, BackendInfo
+from klong.entrypoints import Installed
 from klong.errors import KlongSetupError
 
 GROUP = "klong.backends"
@@ -57,10 +57,10 @@ class _Candidate:
     """An entry point of the group, with the distribution that declares it."""
 
     name: str
-    entry_point: metadata.EntryPoint
+    entry_point: Any  # klong.entrypoints.EntryPoint, or importlib.metadata's
     distribution: str
     version: str
-    dist: metadata.Distribution | None = None
+    dist: Any = None
 
     def label(self) -> str:
         return f"{self.distribution} {self.version}".strip()
@@ -121,7 +121,7 @@ def _bounded(fn: Callable[[], Any], seconds: float) -> Any:
     return box["value"]
 
 
-def _missing_requirements(dist: metadata.Distribution | None) -> list[str]:
+def _missing_requirements(installed: Installed, dist: Any) -> list[str]:
     """The requirements of ``dist`` that no installed distribution satisfies
     by name (read from metadata, nothing imported); extras are ignored, and so
     are requirements whose environment marker cannot be checked here."""
@@ -133,9 +133,7 @@ def _missing_requirements(dist: metadata.Distribution | None) -> list[str]:
         name = re.match(r"\s*([A-Za-z0-9._-]+)", spec)
         if name is None:
             continue
-        try:
-            metadata.distribution(name.group(1))
-        except metadata.PackageNotFoundError:
+        if not installed.has(name.group(1)):
             missing.append(spec.strip().replace(" ", ""))
     return missing
 
@@ -160,12 +158,13 @@ class BackendRegistry:
 
     def __init__(self) -> None:
         self.candidates: dict[str, list[_Candidate]] = {}
-        for ep in metadata.entry_points(group=GROUP):
+        self.installed = Installed()
+        for ep in self.installed.entry_points(GROUP):
             dist = getattr(ep, "dist", None)
             cand = _Candidate(
                 name=ep.name,
                 entry_point=ep,
-                distribution=dist.metadata["Name"] if dist is not None else "?",
+                distribution=dist.name if dist is not None else "?",
                 version=dist.version if dist is not None else "",
                 dist=dist,
             )
@@ -185,7 +184,7 @@ class BackendRegistry:
         first, warning, error = self._claimant(name)
         if error:
             return _Loaded(first, error=error)
-        missing = _missing_requirements(first.dist)
+        missing = _missing_requirements(self.installed, first.dist)
         if missing:
             return _Loaded(first, error=f"{first.distribution} needs {', '.join(missing)}, "
                            "which is not installed: pip install "

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import atexit
 import os
-import random
-import subprocess
 import sys
 import time
 import weakref
@@ -354,6 +352,8 @@ def install(k: Any) -> None:
     def system(a: Any) -> int:
         cmd = need_str(".sys", a)
         io.flush_all()  # the command's output must come after ours
+        import subprocess  # here: start-up does not pay for it
+
         try:
             return subprocess.run(cmd, shell=True).returncode
         except OSError as e:
@@ -370,6 +370,8 @@ def install(k: Any) -> None:
 
     @fn(".rn", 0)
     def random_number() -> float:
+        import random  # here: start-up does not pay for it
+
         return random.random()
 
     @fn(".pc", 0)

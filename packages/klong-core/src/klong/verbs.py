@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 import weakref
-from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any, Callable
 
@@ -1377,6 +1376,7 @@ def _div(a: Any, b: Any) -> Any:
     try:
         return a / b
     except OverflowError:
+        from decimal import Decimal  # rare: start-up does not pay for decimal
         return float(Decimal(a) / Decimal(b))
 
 
@@ -1404,7 +1404,10 @@ def _pow(a: Any, b: Any) -> Any:
             return a ** b
         if a == 0:
             return UNDEFINED
-        return float(a) ** b if abs(a) < 2**1000 else float(Decimal(a) ** b)
+        if abs(a) < 2**1000:
+            return float(a) ** b
+        from decimal import Decimal
+        return float(Decimal(a) ** b)
     try:
         r = a ** b
     except ZeroDivisionError:
@@ -1437,7 +1440,10 @@ def _fixed(v: float, s: str, n: int, m: int) -> str:
 
 def _real_text(x: float) -> str:
     s = repr(float(x))
-    return s if "e" not in s else format(Decimal(s), "f")
+    if "e" not in s:
+        return s
+    from decimal import Decimal
+    return format(Decimal(s), "f")
 
 
 __all__ = ["Verbs", "err", "type_name", "EOF", "Builtin", "Lambda", "Projection", "VerbFn"]
