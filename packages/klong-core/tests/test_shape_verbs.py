@@ -90,3 +90,23 @@ def test_index_in_depth(k: KlongInterpreter, src: str, expected: str) -> None:
 def test_index_in_depth_refuses(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError, match=":@"):
         k(src)
+
+
+# -- # take --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ("5#[1 2 3]", "[1 2 3 1 2]"),
+    ("(-5)#[1 2 3]", "[2 3 1 2 3]"),
+    ("(-3)#[[1 2] [3 4]]", "[[3 4] [1 2] [3 4]]"),
+    ('3#""', '""'),
+    ("3#[]", "[]"),
+    ("3#[7]", "[7 7 7]"),
+])
+def test_take(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", ["3#7", "0#0cx", "1#:sym", "2#:{[1 2]}", "[1 2]#'[1 2]"])
+def test_take_needs_a_list_or_a_string(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError, match="#"):
+        k(src)

@@ -1006,20 +1006,18 @@ class Verbs:
             self.alloc("#", 2 * abs(n), 1)
             start, reps = self._tiling(n, len(b))
             return (b * reps)[start:start + abs(n)]
-        if not self.is_list(b):
-            b = self.mklist([b])
-            if type(b) is not list and not isinstance(b, self.AT):
-                b = [b]
+        if not self.is_list(b) and type(b) is not list:  # the spec: a list or a string
+            raise err("#", f"type error: cannot take from {type_name(b)}")
         L = len(b)
         if L == 0 or n == 0:
-            return "" if type(b) is str else []
+            return []
         if isinstance(b, self.AT):
             if 0 <= n <= L:
                 return b[:n]
             if -L <= n < 0:
                 return b[L + n:]
             B = self.B
-            if L == 1 and b.ndim == 1:  # n#atom: no index vector as large as the result
+            if L == 1 and b.ndim == 1:  # n#[x]: no index vector as large as the result
                 self.alloc("#", abs(n))
                 return B.repeat(b, B.asarray([abs(n)], "i"))
             self.alloc("#", abs(n) * (1 + self._count(b) // L))  # the indices, then the result
