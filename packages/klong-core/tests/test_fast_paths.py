@@ -31,7 +31,7 @@ def same(k: KlongInterpreter, fast: str, plain: str) -> None:
     "v::!5000",                        # extent known from !n
     "v::(2^50)+!5000",                 # large, still in range
     "v::(2^61)+!5000",                 # bound over int64: the exact check decides
-    "v::(2^62)*1+5000#1",              # the sum leaves int64: exact Python integers
+    "v::(2^62)*1+5000#,1",              # the sum leaves int64: exact Python integers
     "v::(-2^62)+!5000",
     "v::[5000 3]:^!15000",               # a matrix: sums of columns
     "v::(2^61)*[5000 2]:^1",             # columns whose sums leave int64

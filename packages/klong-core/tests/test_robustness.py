@@ -66,7 +66,7 @@ def test_nesting_deeper_than_arrays_allow(k: KlongInterpreter, depth: int) -> No
     assert k("#a") == 1 and k("a~a") == 1 and k("a~,*a") == 1
     assert k.show(k.run("a")) == "[" * depth + "1" + "]" * depth
     assert k.show(k.run("a+1")) == "[" * depth + "2" + "]" * depth
-    assert k(f"(({depth}#1):^1)~a") == 1
+    assert k(f"(({depth}#,1):^1)~a") == 1
     assert k(f"(*a)~{depth - 1}{{,x}}:*1") == 1
 
 
@@ -87,7 +87,7 @@ def test_integers_beyond_int64_against_arrays(k: KlongInterpreter, src: str, wan
 
 
 def test_host_errors_never_reach_the_user(k: KlongInterpreter) -> None:
-    for src in ["(2^70)#1", "[1 2]@10^5000", "!10^5000"]:
+    for src in ["(2^70)#,1", "[1 2]@10^5000", "!10^5000"]:
         with pytest.raises(KlongError) as e:
             k(src)
         assert "Error" not in e.value.message, (src, e.value.message)

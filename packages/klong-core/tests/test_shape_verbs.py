@@ -110,3 +110,53 @@ def test_take(k: KlongInterpreter, src: str, expected: str) -> None:
 def test_take_needs_a_list_or_a_string(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError, match="#"):
         k(src)
+
+
+# -- :# split ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ("[1 2]:#[1 2 3 4 5 6]", "[[1] [2 3] [4] [5 6]]"),
+    ('3:#"abcdefg"', '["abc" "def" "g"]'),
+    ("[3 -1]:#[1 2 3]", "[[1 2 3]]"),  # a size is checked when it is used
+    ('0:#""', "[]"),
+    ("[0 2]:#[]", "[]"),
+    ("[1.5 2]:#[]", "[]"),
+])
+def test_split(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+@pytest.mark.parametrize("src", [
+    "[]:#[1 2]", "[]:#[]", "2.5:#[]", "0:#[1 2]", "[1 0]:#[1 2]", "[-1 2]:#[1 2]",
+    "12345678901234567890:#[1 2]", "2:#7",
+])
+def test_split_refuses(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError, match=":#"):
+        k(src)
+
+
+# -- ^ power with a real exponent ----------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ("[1.5 2]^0", "[1 1]"),  # x^0 is the integer 1
+    ("2^3.0", "8"),  # a whole real exponent reached without a root multiplies
+    ("[1 2 3]^3.0", "[1 8 27]"),
+    ("2^64.0", "18446744073709551616"),
+    ("2^-2.0", "0.25"),
+    ("(-3)^3.0", "-27"),
+    ("(-3)^2.5", ":undefined"),  # a negative base has no root
+    ("(-3)^0.0", ":undefined"),
+    ("[4 -1]^0.5", "[2.0 :undefined]"),
+    ("0^2.5", "0"),
+    ("0.0^2.5", "0.0"),
+    ("0^-0.5", ":undefined"),
+    ("[1 0]^[1.5 2.5]", "[1.0 0]"),
+    ("2.5^0.0", "1.0"),
+])
+def test_power_as_kg(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected
+
+
+def test_power_of_positive_reals_stays_an_array(k: KlongInterpreter) -> None:
+    assert isinstance(k("(1+!5)^0.5"), k.backend.array_type)
+    assert show(k, "(1+!3)^0.5") == "[1.0 1.4142135623730951 1.7320508075688772]"

@@ -573,11 +573,15 @@ class Verbs:
             raise err(op, "type error: integers expected")
 
     def power(self, a: Any, b: Any) -> Any:
+        for x, y in ((a, b), (b, a)):  # before atomic2 makes integers real: kg's [2]^3.0 is [8]
+            if type(x) is float and isinstance(y, self.AT) and self.B.kind(y) == "i":
+                return self._arr_pow(a, b)
         return self.atomic2("^", self._pow, self._arr_pow, a, b)
 
     def _pow(self, a: Any, b: Any) -> Any:
-        if type(a) is int and type(b) is int and abs(a) > 1 and b * (abs(a).bit_length() - 1) > BIG_BITS:
-            self._big("^", b * (abs(a).bit_length() - 1))  # the result's bits, at least
+        n = b if type(b) is int else _whole_power(b)
+        if type(a) is int and n is not None and abs(a) > 1 and n * (abs(a).bit_length() - 1) > BIG_BITS:
+            self._big("^", n * (abs(a).bit_length() - 1))  # the result's bits, at least
         return _pow(a, b)
 
     def _arr_pow(self, a: Any, b: Any) -> Any:
@@ -591,9 +595,26 @@ class Verbs:
             if ba > 1 and bb * math.log2(ba) >= 62:
                 return self.exact("^", self._pow, a, b)
             return a ** b
-        if isinstance(a, self.AT) and B.kind(a) == "i":
-            a = B.to_float(a)
-        return a ** b
+        if self._real_pow_is_plain(a, b):
+            return self._float(a) ** b
+        return self.exact("^", self._pow, a, b)
+
+    def _real_pow_is_plain(self, a: Any, b: Any) -> bool:
+        """Whether a^b (one of them real) is the plain real power everywhere: kg
+        makes an integer of x^0 and of an integer to a whole real power, and
+        :undefined of a base that is negative or zero where a root is taken."""
+        B = self.B
+        def holds(x: Any) -> bool:
+            return B.all(x) if isinstance(x, self.AT) else bool(x)
+        if self.is_int_data(b):  # a real base: x^0 is 1, and 0^-n is :undefined
+            return holds(b > 0) or (holds(b != 0) and holds(a != 0))
+        if not holds(a > 0):
+            return False
+        if not self.is_int_data(a):
+            return True
+        if not isinstance(b, self.AT):
+            return _whole_power(b) is None
+        return not B.any(B.floor(b) == b) or all(_whole_power(x) is None for x in B.tolist(b))
 
     def _float(self, x: Any) -> Any:
         return self.B.to_float(x) if isinstance(x, self.AT) else float(x)
@@ -1219,16 +1240,17 @@ class Verbs:
         return self.mklist(parts)
 
     def split(self, a: Any, b: Any) -> Any:
-        sizes = self.int_list(":#", a)
+        # kg checks a size when it cuts with it: [3 -1]:#[1 2 3] and [0]:#[] are fine
+        sizes = self.elems(a) if type(a) is list or self.is_list(a) else [self.int_arg(":#", a)]
         if not sizes:
             raise err(":#", "domain error: no sizes to split by")
-        if any(s <= 0 for s in sizes):
-            raise err(":#", "domain error: sizes must be positive")
-        if not self.is_list(b) and type(b) is not str:
+        if not self.is_list(b) and type(b) not in (str, list):
             raise err(":#", f"type error: cannot split {type_name(b)}")
         parts, i, k, n = [], 0, 0, len(b)
         while i < n:
-            s = sizes[k % len(sizes)]
+            s = self.int_arg(":#", sizes[k % len(sizes)])
+            if not 0 < s <= I64_MAX:
+                raise err(":#", f"range error: a size must be positive, not {int_text(s)}")
             parts.append(b[i:i + s])
             i += s
             k += 1
@@ -1397,24 +1419,52 @@ def _rem(a: Any, b: Any) -> Any:
 
 
 def _pow(a: Any, b: Any) -> Any:
-    if type(a) is int and type(b) is int:
-        if b >= 0:
+    """a^b on Python numbers as kg computes it: an integer exponent multiplies
+    (x^0 is the integer 1); a real one multiplies while it halves or steps down
+    to 1 exactly (2^3.0 is 8, 2^64.0 an exact integer), else takes roots (a
+    negative base has none, and zero's roots are 0)."""
+    if type(b) is float:
+        n = _whole_power(abs(b))
+        if n is None:
+            if a < 0 or (a == 0 and b < 0):
+                return UNDEFINED
+            if a == 0:
+                return 0 if b < 1 or type(a) is int else 0.0
+            return _real_pow(a, b)
+        r = _pow(a, n)
+        return r if b > 0 else _pow(r, -1)
+    if b == 0:
+        return 1
+    if type(a) is int:
+        if b > 0:
             return a ** b
         if a == 0:
             return UNDEFINED
+        return _real_pow(a, b)
+    if a == 0 and b < 0:
+        return UNDEFINED
+    return _real_pow(a, b)
+
+
+def _real_pow(a: Any, b: Any) -> float:
+    try:
         if abs(a) < 2**1000:
             return float(a) ** b
         from decimal import Decimal
-        return float(Decimal(a) ** b)
-    try:
-        r = a ** b
-    except ZeroDivisionError:
-        return UNDEFINED
+        return float(Decimal(a) ** Decimal(b))
     except OverflowError:
         raise err("^", "overflow") from None
-    if type(r) is complex:
-        raise err("^", "domain error: the result would be a complex number")
-    return float(r)
+
+
+def _whole_power(y: float) -> int | None:
+    """The integer y when kg reaches a real exponent y by halving it while it is
+    10 or more and stepping down by 1 below, without taking a root; else None."""
+    if not math.isfinite(y):
+        return None
+    r = abs(y)
+    while r >= 10:
+        r /= 2
+    return int(y) if r >= 1 and r == int(r) else None
 
 
 def _min(a: Any, b: Any) -> Any:
