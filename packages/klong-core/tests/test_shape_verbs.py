@@ -160,3 +160,16 @@ def test_power_as_kg(k: KlongInterpreter, src: str, expected: str) -> None:
 def test_power_of_positive_reals_stays_an_array(k: KlongInterpreter) -> None:
     assert isinstance(k("(1+!5)^0.5"), k.backend.array_type)
     assert show(k, "(1+!3)^0.5") == "[1.0 1.4142135623730951 1.7320508075688772]"
+
+
+# -- ^ shape -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("src, expected", [
+    ("^,,,1", "[1 1 1]"),  # the spec; kg says [1] (docs/reference-differences.md: shape-one)
+    ("^,[1 2]", "[1 2]"),
+    ("^[2 1 2]:^1", "[2 1 2]"),
+    ('^["ab" "cd"]', "[2 2]"),
+    ("^[[1] [2 3]]", "[2]"),
+])
+def test_shape_follows_the_spec(k: KlongInterpreter, src: str, expected: str) -> None:
+    assert show(k, src) == expected

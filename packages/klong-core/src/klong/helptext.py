@@ -89,8 +89,9 @@ ENTRIES: tuple[Help, ...] = (
        ("17!5", "2"), ("(-17)!5", "-2")),
     _h("^", "Power", "dyad", "a^b",
        "a raised to the power b. Integers to non-negative integer powers stay\n"
-       "integers; otherwise the result is real. The result is never complex.\n"
-       "Atomic.",
+       "integers, and so does x^0 (1) and an integer to a whole real power\n"
+       "such as 2^3.0; otherwise the result is real. The result is never\n"
+       "complex: a root of a negative number is :undefined. Atomic.",
        ("2^10", "1024"), ("4^0.5", "2.0"), ("2^-1", "0.5")),
     _h("<", "Less", "dyad", "a<b",
        "1 if a is smaller than b, else 0. Numbers compare by value, characters\n"
@@ -174,8 +175,8 @@ ENTRIES: tuple[Help, ...] = (
     _h(":^", "Reshape", "dyad", "a:^b",
        "Arranges the elements of b into an array of shape a (a list of\n"
        "dimensions, as Shape returns). Elements are reused cyclically when b\n"
-       "has too few and ignored when it has too many. One dimension may be\n"
-       "-1: it is computed from the size of b.",
+       "has too few and ignored when it has too many. A dimension of -1\n"
+       "stands for half the number of elements of b.",
        ("[2 3]:^!6", "[[0 1 2] [3 4 5]]"), ("3:^0", "[0 0 0]"), ("[-1 2]:^!6", "[[0 1] [2 3] [4 5]]")),
     _h(":+", "Rotate", "dyad", "a:+b",
        "Rotates list or string b by a positions: to the right (the last\n"
