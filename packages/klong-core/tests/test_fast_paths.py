@@ -260,3 +260,17 @@ def test_positional_calls_through_each_and_folds(k: KlongInterpreter) -> None:
     same(k, "{x+y}/!10", "{x+y+z}(;;0)/!10")
     same(k, "[1 2]{x,y}'[3 4]", "[1 2]{x,y,z}(;;[])'[3 4]")
     same(k, "{x,y}:\\[1 2]", "{x,y,z}(;;[]):\\[1 2]")
+
+
+def test_texts_of_one_shape_share_compiled_code_not_values(k: KlongInterpreter) -> None:
+    """Generated sources name their constants, so same-shaped texts are compiled
+    once; each keeps its own constants, variables and messages."""
+    k("a::10;b::20")
+    assert [k(f"{{x+{n}}}(1)") for n in (3, 4, 2**70)] == [4, 5, 2**70 + 1]
+    assert [k(f"{{x+{v}}}(1)") for v in "ab"] == [11, 21]
+    for name in ("u1", "u2"):
+        with pytest.raises(KlongError, match=f"undefined: {name}"):
+            k(f"{{x+{name}}}(0)")
+    for name in ("p", "q"):
+        with pytest.raises(KlongError, match=f"undefined: {name} "):
+            k(f"{{[{name}];x+{name}}}(0)")

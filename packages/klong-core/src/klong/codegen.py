@@ -39,7 +39,35 @@ INLINE_INT = {
 # the verb, which checks its size against the limits before computing it
 BIG_HI = 1 << (BIG_BITS // 2)
 BIG_LO = -BIG_HI
+# the source names every constant, variable and message, so texts of the same
+# shape are one text, compiled once (Python's compile costs a millisecond)
+CODE: dict[str, Any] = {}
+CODE_CACHE = 4096
 MAX_NEST = 40  # conditionals nested deeper than this become closures (Python's indentation limit)
+OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")  # torch, numpy
+MISSING = object()  # an unassigned local
+
+
+def failure(e: Exception, where: Callable[[KlongError], KlongError], what: str) -> KlongError:
+    """Any exception raised while running a node, as a Klong error at that node
+    (a Klong error keeps the more precise position it may already have)."""
+    return where(e if isinstance(e, KlongError) else internal(e, what))
+
+
+def internal(e: Exception, what: str) -> KlongError:
+    """A Python failure inside an operator, as a Klong error in our words (the
+    host's text stays on ``detail``, for KLONG_DEBUG and bug reports)."""
+    if isinstance(e, RecursionError):
+        err = KlongError("recursion too deep (stack overflow)")
+    elif isinstance(e, MemoryError) or any(s in str(e) for s in OOM_TEXTS):
+        err = KlongError(f"{what}: out of memory")
+    elif isinstance(e, OverflowError):
+        err = KlongError(f"{what}: overflow: a number too large for a real")
+    else:
+        err = KlongError(f"{what}: internal error ({type(e).__name__}); please report it")
+    err.detail = f"{type(e).__name__}: {e}"
+    return err
+
 
 
 def generated(node: Node) -> bool:
@@ -85,8 +113,8 @@ class Source:
         self.ns: dict[str, Any] = {
             "G": comp.G, "KlongError": KlongError, "Lambda": Lambda, "KDict": KDict,
             "UNDEFINED": UNDEFINED, "apply": k.apply, "truth": comp.verbs.truth,
-            "guard": k.guard, "failure": _failure(), "project": _project,
-            "join": comp.verbs.dyads[","], "find": comp.verbs.dyads["?"],
+            "guard": k.guard, "failure": failure, "project": _project,
+            "join": comp.verbs.dyads[","], "MISSING": MISSING,
             "BIG_LO": BIG_LO, "BIG_HI": BIG_HI,
         }
         self.lines: list[str] = []
@@ -117,7 +145,12 @@ class Source:
 
     def function(self, header: str, prologue: list[str], result: str) -> Callable:
         text = "\n".join([header, *("    " + p for p in prologue), *self.lines, f"    return {result}"])
-        exec(compile(text, "<klong>", "exec"), self.ns)  # noqa: S102 - our own generated source
+        code = CODE.get(text)
+        if code is None:
+            if len(CODE) >= CODE_CACHE:
+                CODE.clear()
+            code = CODE[text] = compile(text, "<klong>", "exec")
+        exec(code, self.ns)  # noqa: S102 - our own generated source
         return self.ns["_f"]
 
     # -- nodes ----------------------------------------------------------------------
@@ -144,11 +177,10 @@ class Source:
             t = self.name("t")
             self.emit(f"{t} = {self.name('_c', self.comp.closure(node))}()")
             return t
+        n = self.name("_k", v)
         if type(v) is int:
-            text = f"({v!r})"
-            self.ints.add(text)
-            return text
-        return self.name("_k", v)
+            self.ints.add(n)
+        return n
 
     def var(self, node: Var) -> str:
         comp = self.comp
@@ -160,7 +192,8 @@ class Source:
             t = self.name("t")
             self.emit(f"{t} = {py}")
             self.emit(f"if {t} is MISSING:")
-            self.emit(f"    raise {self.name('_w', comp.located(node))}(KlongError({comp.unbound(node.name, key)!r}))")
+            w, e = self.name("_w", comp.located(node)), self.name("_e", comp.unbound(node.name, key))
+            self.emit(f"    raise {w}(KlongError({e}))")
             return t
         if key is not None:
             return self.read(node, key, comp.unbound(node.name, key))
@@ -176,9 +209,10 @@ class Source:
     def read(self, node: Node, key: str, message: str) -> str:
         t = self.name("t")
         self.emit("try:")
-        self.emit(f"    {t} = G[{key!r}]")
+        self.emit(f"    {t} = G[{self.name('_n', key)}]")
         self.emit("except KeyError:")
-        self.emit(f"    raise {self.name('_w', self.comp.located(node))}(KlongError({message!r})) from None")
+        w, e = self.name("_w", self.comp.located(node)), self.name("_e", message)
+        self.emit(f"    raise {w}(KlongError({e})) from None")
         return t
 
     def define(self, node: Dyad) -> str:
@@ -187,9 +221,9 @@ class Source:
         if key in self.pylocals:
             self.emit(f"{self.pylocals[key]} = {v}")
             return v
-        self.emit(f"G[{key!r}] = {v}")
+        self.emit(f"G[{self.name('_n', key)}] = {v}")
         if also is not None:
-            self.emit(f"G[{also!r}] = {v}")
+            self.emit(f"G[{self.name('_n', also)}] = {v}")
         return v
 
     def dyad(self, node: Dyad) -> str:
@@ -306,11 +340,6 @@ def _project(f: Any, vals: list) -> Projection:
     return Projection(f, vals)
 
 
-def _failure() -> Callable:
-    from .compiler import failure
-    return failure
-
-
 COUNT = ["guard.countdown -= 1", "if guard.countdown <= 0:", "    guard.check()"]
 
 
@@ -334,7 +363,6 @@ def call(comp: Compiler, stmts: list[Node], params: tuple[str, ...],
     assign (not listed as locals)."""
     names = {key: f"_v{i}" for i, key in enumerate(params + locals_)}
     src = Source(comp, names, frozenset(names[p] for p in readonly))
-    src.ns["MISSING"] = MISSING
     prologue = [f"{names[a]} = MISSING" for a in locals_]
     header = f"def _f({', '.join(names[p] for p in params)}):"
     return src.function(header, prologue + COUNT, _statements(src, stmts))
@@ -348,5 +376,3 @@ def _statements(src: Source, stmts: list[Node]) -> str:
         result = src.value(s)
     return result
 
-
-MISSING = object()

@@ -20,11 +20,10 @@ from .nodes import (AdvVerb, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
 from .values import KDict, KFunction, Lambda, Symbol
 from . import codegen
+from .codegen import MISSING, failure
 from .wholeform import whole_form
 
-MISSING = object()
 PARAMS = ("x", "y", "z")
-OOM_TEXTS = ("out of memory", "can't allocate memory", "not enough memory")  # torch, numpy
 
 
 class Scope:
@@ -47,27 +46,6 @@ class Module:
 
     def qualify(self, name: str) -> str:
         return f"{name}`{self.name}"
-
-
-def failure(e: Exception, where: Callable[[KlongError], KlongError], what: str) -> KlongError:
-    """Any exception raised while running a node, as a Klong error at that node
-    (a Klong error keeps the more precise position it may already have)."""
-    return where(e if isinstance(e, KlongError) else internal(e, what))
-
-
-def internal(e: Exception, what: str) -> KlongError:
-    """A Python failure inside an operator, as a Klong error in our words (the
-    host's text stays on ``detail``, for KLONG_DEBUG and bug reports)."""
-    if isinstance(e, RecursionError):
-        err = KlongError("recursion too deep (stack overflow)")
-    elif isinstance(e, MemoryError) or any(s in str(e) for s in OOM_TEXTS):
-        err = KlongError(f"{what}: out of memory")
-    elif isinstance(e, OverflowError):
-        err = KlongError(f"{what}: overflow: a number too large for a real")
-    else:
-        err = KlongError(f"{what}: internal error ({type(e).__name__}); please report it")
-    err.detail = f"{type(e).__name__}: {e}"
-    return err
 
 
 class Compiler:
