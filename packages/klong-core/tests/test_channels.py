@@ -40,6 +40,8 @@ def test_several_objects_one_per_line_then_eof(k: KlongInterpreter, here: Path) 
     k('.fc(.ic("objs"))')
     assert [k.show(k(".r()")) for _ in range(5)] == ["1", '"two"', "[3 4]", ":{[1 2]}", ":eof"]
     assert k(".mi()") == 0
+    assert k(".mi(0)") == 0  # the spec's .mi(a): a monad, as kg shows it
+    assert k.show(k(".mi")) == ":monad"
 
 
 def test_read_objects_spanning_lines_and_sharing_a_line(k: KlongInterpreter, here: Path) -> None:

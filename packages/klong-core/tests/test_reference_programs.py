@@ -52,3 +52,9 @@ def test_program_prints_what_kg_prints(path: Path, backend_name: str,
     got = run_klong(path, backend_name, monkeypatch)
     assert got.decode("utf-8", "replace") == want.decode("utf-8", "replace")
     assert got == want
+
+
+def test_expressions_print_as_kg_prints_them(backend_name: str, capsys: pytest.CaptureFixture) -> None:
+    """``klong -e EXPR`` shows Klong's own value, as ``kg -e``: a function is its kind."""
+    assert main(["--backend", backend_name, "-e", ".rl", "-e", "{x}", "-e", ".mi", "-e", "[1 2]"]) == 0
+    assert capsys.readouterr().out == ":nilad\n:monad\n:monad\n[1 2]\n"

@@ -18,7 +18,9 @@ from klong.errors import KlongError
 def test_evaluate(k: KlongInterpreter) -> None:
     assert k('.E("a::123");a') == 123
     assert k.show(k('.E("1+!3")')) == "[1 2 3]"
-    assert k('.E("")') == []
+    assert k.show(k('.E("")')) == ":eof"  # as kg: no program in the text, its end
+    assert k.show(k('.E(" \n ")')) == ":eof"
+    assert k('.E("[]")') == []
 
 
 @pytest.mark.parametrize("text", ["1+", "[1 2", "1+:x", "undefinedname", "(1"])
@@ -202,7 +204,7 @@ def test_standard_channel_variables(k: KlongInterpreter) -> None:
 
 def test_columns_editor_host_fastpow(k: KlongInterpreter) -> None:
     assert k(".cols") == 80
-    assert k(".edit") == 0
+    assert k(".edit") == 1  # as kg with its line editor: ours always edits lines
     assert k.show(k(".h")) == ":unix"
     assert k(".fastpow") == 0
     plain = k("2.0^0.5")

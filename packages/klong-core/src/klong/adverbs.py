@@ -91,7 +91,9 @@ class Adverbs:
             return d(a, b)
         pairs = list(zip(v.elems(a), v.elems(b)))
         items = [d(x, y) for part in self._batches(pairs) for x, y in part]
-        return v.like(a if type(b) is str else b, items)  # a string only from two strings
+        # as kg: characters make a string when a string side is as long as the result
+        strings = [s for s in (a, b) if type(s) is str and len(s) == len(items)]
+        return v.like(strings[0] if strings else None, items)
 
     def _seq(self, x: Any) -> bool:
         """A list or string, empty or not."""
@@ -125,7 +127,7 @@ class Adverbs:
             return d(a[:-1], a[1:])  # f(a1;a2),f(a2;a3)...: left is the earlier one
         xs = v.elems(a)
         pairs = list(zip(xs, xs[1:]))
-        return v.mklist([d(x, y) for part in self._batches(pairs) for x, y in part])
+        return v.like(a, [d(x, y) for part in self._batches(pairs) for x, y in part])
 
     # -- folds -------------------------------------------------------------------
     def over(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
@@ -176,7 +178,7 @@ class Adverbs:
         if op in REDUCERS and v.isarr(b):
             self.charge(len(b))
             return d(a, v.reduce(REDUCERS[op], b))
-        acc = a
+        acc = self._start(a, b)
         for part in self._batches(v.elems(b)):
             for x in part:
                 acc = d(acc, x)
@@ -207,13 +209,17 @@ class Adverbs:
             return a
         if v.is_atom(b):
             return v.join(a, v.enlist(d(a, b)))
-        acc = a
+        acc = self._start(a, b)
         out = [acc]
         for part in self._batches(v.elems(b)):
             for x in part:
                 acc = d(acc, x)
                 out.append(acc)
         return v.mklist(out)
+
+    def _start(self, a: Any, b: Any) -> Any:
+        """The accumulator of a fold over ``b``: as kg, [] folding a string is ""."""
+        return "" if type(b) is str and self._empty(a) else a
 
     # -- fixpoints and iteration -----------------------------------------------
     def converge(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:

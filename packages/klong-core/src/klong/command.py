@@ -241,11 +241,11 @@ def _run(ns: argparse.Namespace) -> int:
             k.run_file(str(found), [])
     if ns.file == "-" or (ns.file is None and not ns.exprs and not ns.load
                           and not sys.stdin.isatty()):
-        k(sys.stdin.buffer.read().decode("latin-1"))  # a program is bytes (klong.text)
+        k.run(sys.stdin.buffer.read().decode("latin-1"))  # a program is bytes (klong.text)
     elif ns.file is not None:
         k.run_file(ns.file, list(ns.args))
     for expr in ns.exprs:
-        print(to_text(k.shower.layout(k(from_text(expr)))), flush=True)
+        print(to_text(k.shower.layout(k.run(from_text(expr)))), flush=True)
     if interactive:  # the REPL loads the file: an error there is shown, not fatal
         repl = full_repl()
         return repl(k, load=ns.load) if repl is not None else _basic_repl(k, ns.load)

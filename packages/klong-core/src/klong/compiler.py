@@ -238,6 +238,11 @@ class Compiler:
         writes operators)."""
         arg = self.c(node.arg)
         where = self.located(node)
+        base = node.verb
+        while isinstance(base, AdvVerb):
+            base = base.verb
+        if isinstance(base, OpVerb) and base.op not in self.verbs.monads:
+            raise where(KlongError(f"{base.op}: no monadic form"))  # as kg: :=/x too
         verb = self.verb(node.verb)
         name = _verb_name(node.verb)
         def run_verb() -> Any:

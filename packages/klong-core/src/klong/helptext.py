@@ -554,8 +554,8 @@ ENTRIES: tuple[Help, ...] = (
        "(2^-56 for double precision), so 1+.e is 1."),
     _h(".edit", "Editor", "variable", ".edit",
        "Kept for compatibility with the original Klong, where it switched its\n"
-       "line editor on; this project's REPL always edits lines with\n"
-       "prompt_toolkit."),
+       "line editor on (1 by default, as there); this project's REPL always\n"
+       "edits lines with prompt_toolkit."),
     _h(".f", "This-Function", "variable", ".f",
        "Inside a function, the function itself, so that anonymous functions\n"
        "can recurse.",

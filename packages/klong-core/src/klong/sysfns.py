@@ -220,9 +220,9 @@ def install(k: Any) -> None:
     def read_line() -> Any:
         return io.read_line()
 
-    # the spec writes .mi(a), its examples call .mi() and use it as a While
-    # predicate: accept zero arguments or one (ignored)
-    @fn(".mi", 0, pass_list=True)
+    # the spec writes .mi(a), a monad (as kg shows it), its examples call .mi()
+    # and use it as a While predicate: accept zero arguments or one (ignored)
+    @fn(".mi", 1, pass_list=True)
     def more_input(args: list) -> int:
         if len(args) > 1:
             raise KlongError(".mi: arity error: called with more than one argument")
@@ -296,6 +296,8 @@ def install(k: Any) -> None:
     @fn(".E", 1)
     def evaluate(a: Any) -> Any:
         src = need_str(".E", a)
+        if not src.strip():  # as kg: reading a program from blank text meets the end
+            return EOF
         try:
             return k.run(src, origin=None)
         except KlongError as e:
@@ -408,7 +410,7 @@ def install(k: Any) -> None:
     # [0.1, 1), so 1+.e is 1 (2**-56 for the doubles Python's reals are, on every
     # backend); ~ compares with a tolerance far above it: sq2~sq2+10*.e holds
     G[".e"] = 2.0**-56
-    G[".edit"] = 0
+    G[".edit"] = 1  # as kg built with its line editor: our REPLs always edit lines
     G[".fastpow"] = 0
     G[".h"] = Symbol("unix")
     G[".helpdb"] = []  # the help database the reference's help module fills

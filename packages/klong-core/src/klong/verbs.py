@@ -30,6 +30,7 @@ REL_TOL = 1e-13  # "sufficiently similar" reals for = and ~
 MAX_LIST = 2**48  # no list can be longer (numpy would silently give an empty one)
 MAX_RANK = 32  # deeper nesting is a Python list of arrays, on every backend
 BIG_BITS = 1 << 23  # a big-integer result of a megabyte or more is checked before it is computed
+PICKS = frozenset("&|")  # dyads whose result is one of their operands
 _LIST, _OBJ = object(), object()  # markers inside hkey's flat tuples
 
 
@@ -340,10 +341,11 @@ class Verbs:
         An integer array meeting a real number becomes real first, at the
         backend's precision (some libraries would pick their default float)."""
         AT = self.AT
-        if type(b) is float and isinstance(a, AT) and self.B.kind(a) == "i":
-            a = self.B.to_float(a)
-        elif type(a) is float and isinstance(b, AT) and self.B.kind(b) == "i":
-            b = self.B.to_float(b)
+        if op not in PICKS:  # min and max pick an operand, which keeps its kind
+            if type(b) is float and isinstance(a, AT) and self.B.kind(a) == "i":
+                a = self.B.to_float(a)
+            elif type(a) is float and isinstance(b, AT) and self.B.kind(b) == "i":
+                b = self.B.to_float(b)
         sa = a.shape if isinstance(a, self.AT) else ()
         sb = b.shape if isinstance(b, self.AT) else ()
         if sa == sb or not sa or not sb:
@@ -1074,6 +1076,8 @@ class Verbs:
     def find(self, a: Any, b: Any) -> Any:
         ta = type(a)
         if ta is KDict:
+            if type(b) is KDict:
+                raise err("?", "type error: a dictionary is not a key")
             hit = a.d.get(self.hkey(b))
             return UNDEFINED if hit is None else hit[1]
         if ta is str:
@@ -1083,7 +1087,7 @@ class Verbs:
                 return self.mklist([i for i in range(len(a) - len(b) + 1) if a.startswith(b, i)])
             if type(b) is Char:
                 return self.mklist([i for i, c in enumerate(a) if c == b.c])
-            return []
+            raise err("?", f"type error: a string holds only characters, not {type_name(b)}")
         if isinstance(a, self.AT) and a.ndim == 1 and self.is_num(b) and not isinstance(b, self.AT):
             if type(b) is float or self.B.kind(a) == "f":
                 hits = self._feq(a, b)
@@ -1099,8 +1103,6 @@ class Verbs:
         if isinstance(a, KFunction):
             args = self.elems(b) if self.is_list(b) else ([] if type(b) is list else [b])
             return self.k.apply(a, args)
-        if type(a) is KDict:
-            return self.find(a, b)
         if type(a) is str:
             if self.is_list(b):
                 return self.like(a, [self.index(a, i) for i in self.elems(b)])
@@ -1468,7 +1470,7 @@ def _whole_power(y: float) -> int | None:
 
 
 def _min(a: Any, b: Any) -> Any:
-    return b if b < a else a
+    return b if b <= a else a  # as kg: of equals, the right one (0&0.0 is 0.0)
 
 
 def _max(a: Any, b: Any) -> Any:
