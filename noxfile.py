@@ -2,7 +2,8 @@
 
 - ``tests``: the four distributions installed (not editable), every package's tests.
 - ``dask``: klong-dask with klong-core (and klong-numpy, to compare with): its tests
-  on a real LocalCluster, and the conformance kit on the dask backend.
+  on a real LocalCluster, the conformance kit and core's language tests on the
+  dask backend.
 - ``pkg``: one package's tests (``nox -s "pkg(package='klong-cli')"``).
 - ``conformance``: core's language tests on every installed backend.
 - ``lint``: ruff.
@@ -25,6 +26,15 @@ import nox
 ROOT = Path(__file__).parent
 PACKAGES = ["klong-core", "klong-cli", "klong-numpy", "klong-torch"]
 DASK = "./packages/klong-dask"  # its own session: a cluster per run costs minutes
+# core's language tests that the dask session also runs on the dask backend (the `k`
+# fixture takes --klong-backend). Not there: test_autograd (over 10 minutes on dask:
+# numeric differentiation evaluates a function many times, each a Dask graph; the
+# kit's gradient cases do run),
+# the tests of the Python boundary, packaging, the REPL and plugins (backend-neutral
+# or numpy/torch specific), test_random_programs (compares numpy with torch).
+DASK_CORE_TESTS = ["test_language.py", "test_reference_tables.py", "test_reference_programs.py",
+                   "test_scoping.py", "test_modules.py", "test_library.py", "test_sysfns.py",
+                   "test_channels.py"]
 CONSTRAINTS = ("-c", "constraints-dev.txt")
 TEST_TOOLS = ("pytest", "pexpect", "setuptools>=77", "ipython", "ipykernel", "jupyter_client")
 
@@ -90,7 +100,9 @@ def bench(session: nox.Session) -> None:
 def dask(session: nox.Session) -> None:
     """klong-dask (dask[array] and distributed, pinned by constraints-dev.txt) with
     klong-core alone, plus klong-numpy to compare with: its tests start a small
-    LocalCluster; then the conformance kit on the dask backend."""
+    LocalCluster; then the conformance kit and core's language tests
+    (``DASK_CORE_TESTS``: the reference tables and programs among them) on the
+    dask backend."""
     for pkg in ("klong-core", "klong-numpy", "klong-dask"):
         shutil.rmtree(ROOT / "packages" / pkg / "build", ignore_errors=True)
     dists = ["./packages/klong-core", "./packages/klong-numpy", DASK]
@@ -100,6 +112,9 @@ def dask(session: nox.Session) -> None:
                 *session.posargs)
     session.run("pytest", "-p", "no:cacheprovider", "--pyargs", "klong.conformance",
                 "--klong-backend", "dask", "-q", *session.posargs)
+    session.run("pytest", "-p", "no:cacheprovider", "-q", "--klong-backend", "dask",
+                *[f"packages/klong-core/tests/{name}" for name in DASK_CORE_TESTS],
+                *session.posargs)
 
 
 @nox.session(python=False)

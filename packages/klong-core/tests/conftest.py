@@ -1,4 +1,6 @@
-"""Shared fixtures: language tests run once per installed, working backend."""
+"""Shared fixtures: language tests run once per installed, working backend, or
+on the backends named by ``--klong-backend NAME`` (the conformance kit's option,
+repeatable or comma separated), as nox's dask session does."""
 
 from __future__ import annotations
 
@@ -16,9 +18,21 @@ from klong.plugins import list_backends
 BACKENDS = [b.name for b in list_backends() if b.status == "ok"]
 
 
-@pytest.fixture(params=BACKENDS)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend_name``: each installed backend in turn, or those of ``--klong-backend``."""
+    if "backend_name" in metafunc.fixturenames:
+        chosen = [n.strip() for opt in metafunc.config.getoption("klong_backend", None) or []
+                  for n in opt.split(",") if n.strip()]
+        unknown = sorted(set(chosen) - set(BACKENDS))
+        if unknown:
+            raise pytest.UsageError(f"--klong-backend: {', '.join(unknown)} is not an installed, "
+                                    f"working backend (those are: {', '.join(BACKENDS)})")
+        metafunc.parametrize("backend_name", list(dict.fromkeys(chosen)) or BACKENDS)
+
+
+@pytest.fixture
 def backend_name(request: pytest.FixtureRequest) -> str:
-    """The name of each installed backend in turn."""
+    """The name of each installed backend in turn (parametrized above)."""
     return request.param
 
 
@@ -38,7 +52,8 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _klong_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLONG")}
-    return subprocess.run([sys.executable, "-m", "klong_cli", *args], cwd=cwd, input=stdin,
+    # python -m klong: the command is core's (klong-cli adds only the full REPL)
+    return subprocess.run([sys.executable, "-m", "klong", *args], cwd=cwd, input=stdin,
                           stdin=None if stdin is not None else subprocess.DEVNULL,
                           capture_output=True, text=True, env=env, timeout=120)
 

@@ -214,7 +214,7 @@ MOMENTS = [0, 59, 86399.9, 951782400, 951868799, -1, -86400 * 365 * 300, 1700000
 def test_utc_matches_the_c_library(k: KlongInterpreter) -> None:
     k('.l("time")')
     for t in MOMENTS:
-        assert k.to_python(k(f"utc({t})")).tolist() == list(time.gmtime(math.floor(t))[:6]), t
+        assert k.backend.tolist(k(f"utc({t})")) == list(time.gmtime(math.floor(t))[:6]), t
 
 
 def test_weekday_and_strings(k: KlongInterpreter, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,7 +241,7 @@ def test_local_time_follows_the_time_zone(k: KlongInterpreter, monkeypatch: pyte
     try:
         k('.l("time")')
         for t in (1700000000, 1690000000, 0):  # winter, summer (daylight saving), epoch
-            assert k.to_python(k(f"local({t})")).tolist() == list(time.localtime(t)[:6])
+            assert k.backend.tolist(k(f"local({t})")) == list(time.localtime(t)[:6])
         assert k("stamp(1690000000)") == time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(1690000000))
     finally:
         monkeypatch.delenv("TZ")
@@ -254,14 +254,14 @@ def test_current_time_and_date(k: KlongInterpreter) -> None:
     now = k("now()")
     assert before - 1 <= now <= time.time() + 1
     lt = time.localtime()
-    assert k.to_python(k("date()")).tolist() == [lt.tm_year, lt.tm_mon, lt.tm_mday]
+    assert k.backend.tolist(k("date()")) == [lt.tm_year, lt.tm_mon, lt.tm_mday]
     assert k("today()") == time.strftime("%Y-%m-%d")
     clock = k("clock()")
     assert len(clock) == 8 and clock[2] == clock[5] == ":"
     h, m, s = (int(p) for p in clock.split(":"))
     assert abs((h * 3600 + m * 60 + s) - (lt.tm_hour * 3600 + lt.tm_min * 60 + lt.tm_sec)) <= 2 \
         or (h, m) == (0, 0)  # unless midnight passed in between
-    assert calendar.timegm(tuple(k.to_python(k("utc(now())")).tolist()) + (0, 0, 0)) == \
+    assert calendar.timegm(tuple(k.backend.tolist(k("utc(now())"))) + (0, 0, 0)) == \
         pytest.approx(now, abs=2)
 
 
@@ -278,7 +278,7 @@ def test_readme_report_program(backend_name: str, tmp_path: Path) -> None:
 
     shutil.copy(EXAMPLE / "scores.csv", tmp_path / "scores.csv")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KLONG")}
-    r = subprocess.run([sys.executable, "-m", "klong_cli", "--backend", backend_name,
+    r = subprocess.run([sys.executable, "-m", "klong", "--backend", backend_name,
                         str(EXAMPLE / "report.kg")], cwd=tmp_path, capture_output=True, text=True,
                        env=env, stdin=subprocess.DEVNULL, timeout=120)
     assert (r.returncode, r.stdout, r.stderr) == (0, "wrote report.txt\n", "")
