@@ -104,3 +104,15 @@ def test_synchronize_computes_the_value_it_is_given(k: KlongInterpreter) -> None
     before = _tasks_done(k)
     k.backend.synchronize([value, 1])
     assert _tasks_done(k) > before
+
+
+def test_a_sum_core_proves_in_range_takes_one_pass(k: KlongInterpreter,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """``2*!n``'s extent is known without a scan, so ``+/`` needs no exactness
+    check (a second, float64 sum of the data) and computes the sum alone."""
+    def no_check(op: str, a: object) -> None:
+        raise AssertionError("the exactness check ran")
+
+    monkeypatch.setattr(k.backend, "_safe", no_check)
+    assert k("+/2*!5000") == 2 * sum(range(5000))
+    assert k.show(k("+/+[2 5000]:^2*!10000")) == "[24995000 74995000]"  # rows: a lazy array

@@ -242,6 +242,12 @@ class DaskBackend(Backend):
             return r.item() if r.ndim == 0 else self._lazy(r)
         return self.scalar(r) if r.ndim == 0 else r
 
+    def reduce_in_range(self, op: str, a: Any) -> Any:
+        """An integer sum that core has proven to stay in int64 (from the
+        operand's known extent): one pass, without ``_safe``'s float64 sum."""
+        r = getattr(da, op)(a, axis=0)
+        return self.scalar(r) if r.ndim == 0 else r
+
     def _safe(self, op: str, a: Any) -> Any:
         """A lazy flag: the int64 ``op`` along axis 0 of ``a`` is exact (int64
         sums wrap modulo 2**64, so a float64 sum far from 2**63 proves the
