@@ -3,12 +3,13 @@ Klong's overhead over the same Dask code written by hand.
 
 Prints times, peak memory and ratios measured in this one run; never asserts a
 speed. Run by ``nox -s bench`` when klong-dask is installed, or by hand:
-``python benchmarks/bench_dask.py [--n N] [--workers W] [--memory-limit 2GiB]``.
+``python benchmarks/bench_dask.py [--n N] [--big N] [--workers W] [--memory-limit 2GiB]``.
 
-- out of core: ``+/!4000000000`` and ``|/%1+!4000000000`` (32 GB of int64
-  each) on a local cluster of W workers with a memory limit each, with the
-  peak resident memory (VmHWM) of this process and of each worker; the numpy
-  backend is asked for the same and must refuse at once;
+- out of core: ``+/!B`` and ``|/%1+!B`` (B = ``--big``, default 4e9: 32 GB
+  of int64 each) on a local cluster of W workers with a memory limit each,
+  with the peak resident memory (VmHWM) of this process and of each worker;
+  when B int64 do not fit in this machine's memory the numpy backend is asked
+  for the same and must refuse at once;
 - overhead: Klong texts over a large array (``--n`` elements, default 2e8,
   1.6 GB) against the same Dask code, on the same cluster.
 """
@@ -28,7 +29,7 @@ from distributed import Client, LocalCluster
 from klong import KlongInterpreter
 
 BIG = 4_000_000_000
-OUT_OF_CORE = ["+/!4000000000", "|/%1+!4000000000"]
+OUT_OF_CORE = ["+/!B", "|/%1+!B"]
 
 
 def peak_rss() -> int:
@@ -53,14 +54,21 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t0, r
 
 
-def out_of_core(k: KlongInterpreter, client: Client) -> None:
-    print(f"\n== out of core: {BIG:,} int64 elements (32 GB) per array; "
-          f"{len(client.scheduler_info()['workers'])} workers ==")
-    for text in OUT_OF_CORE:
+def machine_memory() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def out_of_core(k: KlongInterpreter, client: Client, big: int) -> None:
+    print(f"\n== out of core: {big:,} int64 elements ({gib(8 * big)}) per array; "
+          f"{len(client.scheduler_info()['workers'])} workers; this machine has "
+          f"{gib(machine_memory())} ==")
+    for text in (t.replace("B", str(big)) for t in OUT_OF_CORE):
         seconds, value = timed(lambda: k(text))
         workers = client.run(peak_rss)
         print(f"{text:<22} = {k.show(value):<20} {seconds:8.1f} s   peak RSS: klong "
               f"{gib(peak_rss())}, largest worker {gib(max(workers.values()))}")
+        if 8 * big <= machine_memory():
+            continue  # numpy could allocate it: nothing to show
         refused = subprocess.run([sys.executable, "-m", "klong", "--backend", "numpy", "-e", text],
                                  capture_output=True, text=True, timeout=300)
         said = (refused.stderr or refused.stdout).strip().splitlines()
@@ -96,6 +104,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=200_000_000)
+    p.add_argument("--big", type=float, default=BIG, help="elements of the out-of-core arrays")
     p.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1))
     p.add_argument("--memory-limit", default="2GiB")
     p.add_argument("--repeat", type=int, default=3)
@@ -108,7 +117,7 @@ def main() -> None:
         k = KlongInterpreter(backend="dask", device=cluster.scheduler_address)
         overhead(k, client, ns.n, ns.repeat)
         if not ns.skip_out_of_core:
-            out_of_core(k, client)
+            out_of_core(k, client, int(ns.big))
 
 
 if __name__ == "__main__":
