@@ -6,7 +6,8 @@ interpreter kg (``nox -s reference`` runs this after building kg).
 Without a part named, programs and tables. Every kg run reads /dev/null, is limited
 to 8 GB of memory and a few seconds, and gets the reference library as KLONGPATH.
 ``pending`` needs no kg: it evaluates every table case on every installed backend
-and rewrites pending.tsv with the cases where ours still differs.
+and rewrites pending.tsv with the cases where ours still differs (rows of
+backends not installed here are kept).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ EXPR<TAB>what kg -e EXPR printed (\\n: newline), !error or !crash"""
 
 def regen_pending(_kg: str) -> None:
     """pending.tsv: every table case where ours differs from kg, with the backends
-    where it differs, in the tables' order (a stable order: small diffs)."""
+    where it differs, in the tables' order (a stable order: small diffs). Rows of
+    backends not installed here (klong-dask, say) are kept as they were."""
     differ: dict[str, set[str]] = {}
     for backend in kgref.working_backends():
         for table in kgref.table_files():
@@ -87,6 +89,11 @@ def regen_pending(_kg: str) -> None:
             for expr, _ in bad:
                 differ.setdefault(expr, set()).add(backend)
     order = {expr: i for i, (expr, _) in enumerate(r for t in kgref.table_files() for r in kgref.read_table(t))}
+    here = set(kgref.working_backends())
+    for expr, note in kgref.pending().items():  # what backends not installed here said stays
+        elsewhere = set(note.split()) - here
+        if elsewhere and expr in order:
+            differ.setdefault(expr, set()).update(elsewhere)
     kgref.write_pending({e: differ[e] for e in sorted(differ, key=order.__getitem__)})
     print(f"pending.tsv: {len(differ)} cases")
 

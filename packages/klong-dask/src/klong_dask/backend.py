@@ -127,14 +127,21 @@ class DaskBackend(Backend):
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> da.Array:
+        given = isinstance(data, (da.Array, np.ndarray)) or hasattr(data, "detach")
         if not isinstance(data, da.Array):
             if hasattr(data, "detach"):  # another library's tensor
-                data = data.detach().cpu().numpy()
+                data = data.detach().cpu()
+                if str(data.dtype) == "torch.bfloat16":  # numpy has no bfloat16
+                    data = data.float()
+                data = data.numpy()
             data = np.asarray(data)
             if data.dtype.kind not in "biuf":
                 raise TypeError(f"not a numeric array: dtype {data.dtype}")
             data = self._lazy(data)
         if kind == "f" or (kind is None and data.dtype.kind == "f"):
+            # a given float16/float32 array keeps its dtype; lists get the precision's
+            if kind is None and given and data.dtype.itemsize <= np.dtype(self.fdtype).itemsize:
+                return data
             return data if data.dtype == self.fdtype else data.astype(self.fdtype)
         if data.dtype.kind == "f" and kind is None:
             return data
