@@ -1,5 +1,6 @@
 """The reference tables: every operator, adverb and system function over a
-matrix of argument kinds (reference/cases/*.tsv, kg's outputs), evaluated
+matrix of argument kinds, and seeded random programs (reference/randprog.py)
+(reference/cases/*.tsv, kg's outputs), evaluated
 in-process on every installed backend; ours must print what kg printed
 (reals to 1e-9, see kgref.same), or fail where kg failed.
 
@@ -26,7 +27,7 @@ PENDING = kgref.pending()
 
 
 def test_there_are_tables() -> None:
-    assert {"monads", "dyads", "adverbs", "sysfns"} <= {t.stem for t in TABLES}
+    assert {"monads", "dyads", "adverbs", "sysfns", "random"} <= {t.stem for t in TABLES}
 
 
 def test_every_exclusion_names_a_case_and_a_reason() -> None:

@@ -55,7 +55,10 @@ def test_prints_what_kg_prints(k: KlongInterpreter, src: str, shown: str) -> Non
 @pytest.mark.parametrize("src, message", [
     ('"abc"?1', "?: type error"),            # a string holds characters only
     ('""?[0cb]', "?: type error"),
-    (":{[1 2]}?:{[1 2]}", "?: type error"),  # a dictionary is no key
+    (":{[1 2]}?:{[1 2]}", "type error: a dictionary is not a key"),
+    ("?[:{[1 2]} 1]", "type error: a dictionary is not a key"),  # nor an element of a range
+    ("=[:{[1 2]}]", "type error: a dictionary is not a key"),    # or a group
+    (":{[1 2]},[:{[1 2]} 1]", "type error: a dictionary is not a key"),
     (":{[1 2]}@1", "@: type error"),         # @ indexes lists and strings (find looks up keys)
     (":=/[1 2]", ":=: no monadic form"),     # an adverb on a dyad-only operator needs its monad
     (":%\\[8 2]", ":%: no monadic form"),

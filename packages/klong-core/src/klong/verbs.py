@@ -223,6 +223,8 @@ class Verbs:
         is one flat tuple (each list a marker and its length, then its elements),
         built without recursion, so that data of any depth hashes in linear time."""
         if not self.is_list(x) and type(x) is not list:
+            if type(x) is KDict:  # as kg: no key, element of a group or range is one
+                raise KlongError("type error: a dictionary is not a key")
             return self._atom_key(x)
         out: list = []
         todo = [x]
@@ -1059,7 +1061,8 @@ class Verbs:
 
     def drop(self, a: Any, b: Any) -> Any:
         if type(b) is KDict:
-            b.d.pop(self.hkey(a), None)
+            if type(a) is not KDict:  # as kg: a dictionary is no key, so none to remove
+                b.d.pop(self.hkey(a), None)
             return b
         n = self.int_arg("_", a)
         if not self.is_list(b) and type(b) is not str:
@@ -1076,8 +1079,6 @@ class Verbs:
     def find(self, a: Any, b: Any) -> Any:
         ta = type(a)
         if ta is KDict:
-            if type(b) is KDict:
-                raise err("?", "type error: a dictionary is not a key")
             hit = a.d.get(self.hkey(b))
             return UNDEFINED if hit is None else hit[1]
         if ta is str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import randprog
+
 #: one of each kind of value (the dyads use the first DYAD_ARGS of them)
 ARGS = [
     "1", "0", "-3", "2.5", "0.0", "12345678901234567890", "0cx", '"abc"', '""',
@@ -94,4 +96,5 @@ def sysfns() -> Iterator[str]:
 
 
 #: table name -> its expressions, in order
-TABLES = {"monads": monads, "dyads": dyads, "adverbs": adverbs, "sysfns": sysfns}
+TABLES = {"monads": monads, "dyads": dyads, "adverbs": adverbs, "sysfns": sysfns,
+          "random": randprog.programs}
