@@ -269,6 +269,13 @@ class Backend:
         device work; ``]time`` and the benchmarks call it with the result they
         time. The default, for synchronous libraries, does nothing."""
 
+    def traced(self, a: Array) -> bool:
+        """Whether ``a`` carries a gradient being traced. Core then keeps it in
+        the library: an operation that would read its elements to Python (an
+        exact-integer fallback) uses the plain array operation instead.
+        Default, for libraries without autograd: False."""
+        return False
+
     def any(self, a: Array) -> bool:
         """Whether some element of ``a`` (any rank, boolean or numeric) is
         non-zero, as a Python bool. Default: :meth:`nonzero`."""

@@ -590,6 +590,8 @@ class Verbs:
 
     def _arr_pow(self, a: Any, b: Any) -> Any:
         B = self.B
+        if any(isinstance(x, self.AT) and B.traced(x) for x in (a, b)):
+            return self._float(a) ** b  # differentiated: the real power, not kg's exact integers
         if self.is_int_data(a) and self.is_int_data(b):
             if (B.any(b < 0) if isinstance(b, self.AT) else b < 0):
                 if isinstance(b, self.AT) and not B.all(b < 0):  # 2^[0 -1] is [1 0.5]

@@ -293,6 +293,9 @@ class TorchBackend(Backend):
         elif self.device.startswith("mps"):
             torch.mps.synchronize()
 
+    def traced(self, a: torch.Tensor) -> bool:
+        return a.requires_grad
+
     def any(self, a: torch.Tensor) -> bool:
         return bool(a.any())
 
