@@ -104,11 +104,13 @@ class _Screen:
 def _step(session: Interaction, text: str, screen: _Screen) -> int | None:
     """Run one complete input; return an exit status when the session ends."""
     from klong.errors import KlongError, KlongExit
+    from klong.limits import interrupts_stop
 
     log = session.transcript
     session.record_input(text)
     try:
-        out = session.handle(text)
+        with interrupts_stop(session.k):  # Ctrl-C: k.interrupt(), whatever handler the editor left
+            out = session.handle(text)
         # "]t file" answers before anything was typed into the new transcript
         screen.value(out, record=session.transcript is log)
     except KlongExit as e:

@@ -15,11 +15,13 @@ once, with a Klong error, instead of waking the kernel's out-of-memory killer.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Any, Iterator
 
 from .errors import KlongError
 
@@ -222,3 +224,24 @@ class Guard:
         if need > MACHINE:
             raise LimitError("memory", f"{op}: out of memory: the result needs {size_text(need)}, "
                                        f"more than this machine has ({size_text(MACHINE)})")
+
+
+@contextmanager
+def interrupts_stop(k: Any) -> Iterator[None]:
+    """While Klong runs, Ctrl-C (a terminal's, or Jupyter's interrupt: a SIGINT) stops it at its
+    next check (``k.interrupt()``), so the interpreter stays as usable as after
+    any error; a second Ctrl-C raises KeyboardInterrupt at once (a Python call
+    that never returns)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        k.interrupt()
+
+    old = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)

@@ -15,17 +15,15 @@ extension hook in ``klong/__init__.py`` imports this module when asked to).
 
 from __future__ import annotations
 
-import contextlib
 import html
-import signal
-import threading
-from typing import Any, Iterator
+from typing import Any
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from .errors import KlongError
 from .interaction import MAX_ITEMS, Interaction, brief
 from .interpreter import KlongInterpreter
+from .limits import interrupts_stop
 
 MAX_ROWS = 50   # rows of a matrix shown as a table
 MAX_COLS = 20
@@ -116,27 +114,6 @@ def run_cell(session: Interaction, source: str) -> KlongValue | None:
         raise KlongError("interrupted") from None
     finally:
         k.io.flush_all()
-
-
-@contextlib.contextmanager
-def interrupts_stop(k: KlongInterpreter) -> Iterator[None]:
-    """While Klong runs, Ctrl-C (Jupyter's interrupt is a SIGINT) stops it at its
-    next check (``k.interrupt()``), so the interpreter stays as usable as after
-    any error; a second Ctrl-C raises KeyboardInterrupt at once (a Python call
-    that never returns)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        k.interrupt()
-
-    old = signal.signal(signal.SIGINT, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
 
 
 def _options(line: str) -> tuple[dict[str, str], str]:
