@@ -32,6 +32,7 @@ from types import ModuleType
 from typing import Any, Callable
 
 from .errors import KlongError
+from .nested import rebuild
 from .values import Builtin, Char, KDict, KFunction, Symbol
 
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -141,6 +142,9 @@ class KlongCallable:
 
 # -- value conversions -------------------------------------------------------------
 
+SEQUENCES = (list, tuple, range, set, frozenset)  # a Klong list (of any depth) from each
+
+
 def to_klong(k: Any, v: Any) -> Any:
     """A Python value -> a Klong value."""
     t = type(v)
@@ -158,8 +162,9 @@ def to_klong(k: Any, v: Any) -> Any:
     B = k.backend
     if isinstance(v, B.array_type):
         return _array_in(k, v)
-    if t is list or t is tuple or t is range or t is set or t is frozenset:
-        return k.verbs.mklist([to_klong(k, x) for x in v])
+    if t in SEQUENCES:
+        return rebuild(v, iter, lambda x: type(x) in SEQUENCES, lambda x: to_klong(k, x),
+                       k.verbs.mklist)
     if t is dict:
         d = KDict()
         for key, val in v.items():
@@ -209,7 +214,7 @@ def to_python(k: Any, v: Any) -> Any:
     dictionaries become dicts, functions become callables."""
     t = type(v)
     if t is list:
-        return [to_python(k, x) for x in v]
+        return rebuild(v, iter, lambda x: type(x) is list, lambda x: to_python(k, x), list)
     if t is KDict:
         return {_py_key(k, key): to_python(k, val) for key, val in v.d.values()}
     if isinstance(v, PyFunction):

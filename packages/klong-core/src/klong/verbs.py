@@ -18,6 +18,7 @@ from functools import cmp_to_key
 from typing import Any, Callable
 
 from .errors import KlongError
+from .nested import rebuild
 from .numtext import int_text, text_int
 from .values import (EOF, UNDEFINED, Builtin, Channel, Char, KDict, KFunction, Lambda,
                      Projection, Special, Symbol, VerbFn)
@@ -313,6 +314,27 @@ class Verbs:
     def compare(self, a: Any, b: Any) -> int:
         """Klong's ordering: numbers by value, chars by code, strings and symbols
         lexicographically, lists elementwise."""
+        pairs: list[tuple[Any, int, int]] = []  # the lists being compared, by an explicit stack
+        while True:
+            c = self._compare1(a, b)
+            if c is None:  # two lists: their elements in turn, then their lengths
+                pairs.append((zip(self.elems(a), self.elems(b)), len(a), len(b)))
+            elif c:
+                return c
+            while pairs:
+                it, la, lb = pairs[-1]
+                nxt = next(it, None)
+                if nxt is not None:
+                    a, b = nxt
+                    break
+                pairs.pop()
+                if la != lb:
+                    return (la > lb) - (la < lb)
+            else:
+                return 0
+
+    def _compare1(self, a: Any, b: Any) -> int | None:
+        """compare on atoms; None for two lists."""
         a, b = self.num(a), self.num(b)
         if isinstance(a, self.AT) and a.ndim == 0:  # one carrying a gradient: by its value
             a = self.plain(a)
@@ -328,11 +350,7 @@ class Verbs:
         if ta is Symbol and tb is Symbol:
             return (a.name > b.name) - (a.name < b.name)
         if self.is_list(a) and self.is_list(b):
-            for x, y in zip(self.elems(a), self.elems(b)):
-                c = self.compare(x, y)
-                if c:
-                    return c
-            return (len(a) > len(b)) - (len(a) < len(b))
+            return None
         raise KlongError(f"cannot compare {type_name(a)} with {type_name(b)}")
 
     # ======================================================================
@@ -405,7 +423,11 @@ class Verbs:
                 if str_atom:
                     return scal(a)
                 raise err(op, f"type error: {type_name(a)}")
-            return self.mklist([self.atomic1(op, scal, arr, x, str_atom) for x in self.elems(a)])
+            def nested(x: Any) -> bool:  # a list it maps over, not an operand of its own
+                tx = type(x)
+                return (tx is list or (tx is str and not str_atom)) and len(x) > 0
+            return rebuild(a, self.elems, nested, lambda x: self.atomic1(op, scal, arr, x, str_atom),
+                           self.mklist)
         return scal(a)
 
     # -- exact integer arithmetic on arrays -----------------------------------
