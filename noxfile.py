@@ -31,12 +31,12 @@ DASK = "./packages/klong-dask"  # its own session: a cluster per run costs minut
 # numeric differentiation evaluates a function many times, each a Dask graph; the
 # kit's gradient cases do run),
 # the tests of the Python boundary, packaging, the REPL and plugins (backend-neutral
-# or numpy/torch specific), test_random_programs (compares numpy with torch), and for
-# now test_reference_tables: reference/pending.tsv lists its known differences per
-# backend and has no dask rows yet (dask differs from kg where numpy does; run
-# `python regen.py pending` with klong-dask installed to add them, then list it here).
-DASK_CORE_TESTS = ["test_language.py", "test_reference_programs.py", "test_scoping.py",
-                   "test_modules.py", "test_library.py", "test_sysfns.py", "test_channels.py"]
+# or numpy/torch specific), test_random_programs (compares numpy with torch). The
+# reference tables' known differences on dask are pending.tsv's rows naming dask
+# (`python regen.py pending` with klong-dask installed; without it, they are kept).
+DASK_CORE_TESTS = ["test_language.py", "test_reference_tables.py", "test_reference_programs.py",
+                   "test_scoping.py", "test_modules.py", "test_library.py", "test_sysfns.py",
+                   "test_channels.py"]
 CONSTRAINTS = ("-c", "constraints-dev.txt")
 TEST_TOOLS = ("pytest", "pexpect", "setuptools>=77", "ipython", "ipykernel", "jupyter_client")
 
@@ -103,7 +103,8 @@ def dask(session: nox.Session) -> None:
     """klong-dask (dask[array] and distributed, pinned by constraints-dev.txt) with
     klong-core alone, plus klong-numpy to compare with: its tests start a small
     LocalCluster; then the conformance kit and core's language tests
-    (``DASK_CORE_TESTS``: the reference programs among them) on the dask backend."""
+    (``DASK_CORE_TESTS``: the reference tables and programs among them) on the
+    dask backend."""
     for pkg in ("klong-core", "klong-numpy", "klong-dask"):
         shutil.rmtree(ROOT / "packages" / pkg / "build", ignore_errors=True)
     dists = ["./packages/klong-core", "./packages/klong-numpy", DASK]
