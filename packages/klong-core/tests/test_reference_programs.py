@@ -1,8 +1,8 @@
 """Program files run by our ``klong`` print exactly what the reference
 interpreter printed: every ``reference/programs/**/NAME.kg`` with a sibling
 ``NAME.out`` (kg's stdout, see reference/README.md), on every installed
-backend, with the reference library as KLONGPATH and the file's folder as
-the working directory. The command runs in-process (one start-up per
+backend, with the reference library and ``data/`` as KLONGPATH and the file's
+folder as the working directory. The command runs in-process (one start-up per
 backend), reading an empty standard input as kg did from /dev/null."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ PROGRAMS = kgref.program_files()
 
 def run_klong(path: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> bytes:
     """Our ``klong --backend BACKEND NAME.kg </dev/null`` in NAME's folder: its stdout."""
-    monkeypatch.setenv("KLONGPATH", str(kgref.reference_lib()))
+    monkeypatch.setenv("KLONGPATH", kgref.klongpath())
     monkeypatch.chdir(path.parent)
     out = io.BytesIO()
     stdout = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)

@@ -43,9 +43,20 @@ def reference_lib() -> Path:
     return folder.resolve()
 
 
+def klongpath() -> str:
+    """KLONGPATH of every reference run: the reference library, then the run's
+    ``data/`` folder (files a module loads by name, e.g. covid19's databases)."""
+    return f"{reference_lib()}:data"
+
+
+def program_sources() -> list[Path]:
+    """Every ``programs/**/NAME.kg`` outside ``data/`` folders."""
+    return sorted(p for p in PROGRAMS.rglob("*.kg") if "data" not in p.relative_to(PROGRAMS).parts[:-1])
+
+
 def program_files() -> list[Path]:
-    """Every ``programs/**/NAME.kg`` that has its expected output ``NAME.out``."""
-    return sorted(p for p in PROGRAMS.rglob("*.kg") if p.with_suffix(".out").is_file())
+    """Every program (see :func:`program_sources`) that has its expected output ``NAME.out``."""
+    return [p for p in program_sources() if p.with_suffix(".out").is_file()]
 
 
 # -- the expression tables: cases/NAME.tsv ---------------------------------------------

@@ -32,7 +32,7 @@ def _limit() -> None:
 
 def run_kg(kg: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     """kg with ARGS in CWD: stdin /dev/null, bounded memory and time."""
-    env = {**os.environ, "KLONGPATH": str(kgref.reference_lib())}
+    env = {**os.environ, "KLONGPATH": kgref.klongpath()}
     try:
         return subprocess.run([kg, "-n", *args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=TIMEOUT_S, preexec_fn=_limit)
@@ -43,7 +43,7 @@ def run_kg(kg: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 def regen_programs(kg: str) -> None:
     """NAME.out beside each programs/**/NAME.kg: kg's stdout, run in NAME's folder
     (as ``./NAME.kg``: kg looks for a program only on KLONGPATH otherwise)."""
-    for path in sorted(kgref.PROGRAMS.rglob("*.kg")):
+    for path in kgref.program_sources():
         done = run_kg(kg, [f"./{path.name}"], path.parent)
         path.with_suffix(".out").write_bytes(done.stdout)
         name = path.relative_to(kgref.PROGRAMS)
