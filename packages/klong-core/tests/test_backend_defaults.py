@@ -35,7 +35,7 @@ CASES = load_cases()
 def test_the_defaults_are_the_documented_ones() -> None:
     assert DEFAULTED == ["all", "any", "copy", "elements", "extent", "flip", "matmul", "maximum",
                          "minimum", "random", "reduce_in_range", "repeat", "roll", "stack",
-                         "synchronize", "to_host", "update"]
+                         "synchronize", "to_host", "traced", "update"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

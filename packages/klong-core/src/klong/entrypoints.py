@@ -42,8 +42,8 @@ class Distribution:
             try:
                 with open(os.path.join(self.path, name), encoding="utf-8") as f:
                     for line in f:
-                        if not line.strip():
-                            break  # the body (the long description) follows
+                        if not line.rstrip("\r\n"):
+                            break  # the body follows (a line of blanks continues a field)
                         k, sep, v = line.partition(":")
                         if sep and not line[0].isspace():
                             self._headers.setdefault(k.strip().lower(), []).append(v.strip())
