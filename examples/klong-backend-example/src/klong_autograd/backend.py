@@ -132,6 +132,9 @@ class AutogradBackend(Backend):
     def to_host(self, a: Any) -> np.ndarray:
         return _plain(a)
 
+    def traced(self, a: Any) -> bool:
+        return isinstance(a, ArrayBox)
+
     def tolist(self, a: Any) -> list:
         if isinstance(a, ArrayBox):
             # a refusal meant for the user: a KlongError, shown as it is
