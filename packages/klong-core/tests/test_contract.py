@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from klong import KlongError, KlongInterpreter
+from klong.backend import Backend
 from klong.command import debug_traceback
 from klong.conformance.runner import check, load_cases
 from klong.interaction import Interaction
@@ -72,10 +73,30 @@ def _strict_torch():
     return StrictTorch
 
 
+@pytest.mark.parametrize("own_traced", [True, False], ids=["traced", "default-traced"])
 @pytest.mark.parametrize("case", EXACT, ids=[c.id for c in EXACT])
-def test_exact_gradients_without_pulling_traced_values(case) -> None:
+def test_exact_gradients_without_pulling_traced_values(case, own_traced: bool) -> None:
+    """Also with the protocol's default ``traced`` (a backend that never heard of it)."""
     strict = _strict_torch()
+    if not own_traced:
+        strict = type("DefaultTraced", (strict,), {"traced": Backend.traced})
     check(lambda: KlongInterpreter(backend=strict(device="cpu")), case)
+
+
+def test_traced_is_asked_only_while_differentiating() -> None:
+    torch_backend = pytest.importorskip("klong_torch.backend")
+    asked = []
+
+    class Asking(torch_backend.TorchBackend):
+        def traced(self, a):
+            asked.append(a.requires_grad)
+            return super().traced(a)
+
+    k = KlongInterpreter(backend=Asking(device="cpu"))
+    assert k.show(k("2^[1 2 62]")) == "[2 4 4611686018427387904]" and asked == []
+    # q: what the loss sees of a power of plain integers (kg's exact integers)
+    assert k.show(k("{q::2^[1 2];+/2^x}:>[0.0 1.0]")) == k.show(k("[1.0 2.0]*.ln(2)"))
+    assert k.show(k("q")) == "[2 4]" and asked == [False, True]
 
 
 class Recording(numpy_backend.NumpyBackend):

@@ -45,11 +45,21 @@ def _hooks(k: Any) -> Any:
     return pm
 
 
-def _answer(pm: Any, hook: str, **kwargs: Any) -> Any:
-    """The first answer (not None) of a first-result hook, calling its
-    implementations directly, last registered first, as pluggy does: pluggy's
-    dispatch costs as much as the interpreter's share of a small gradient step.
-    Hook wrappers (no backend of ours has one) go through pluggy."""
+def _answer(k: Any, pm: Any, hook: str, **kwargs: Any) -> Any:
+    """The first answer (not None) of a first-result hook, with ``k.verbs.tracing``
+    counting the hooks running (the verbs then ask :meth:`Backend.traced`)."""
+    k.verbs.tracing += 1
+    try:
+        return _first_answer(pm, hook, kwargs)
+    finally:
+        k.verbs.tracing -= 1
+
+
+def _first_answer(pm: Any, hook: str, kwargs: dict) -> Any:
+    """Calls a first-result hook's implementations directly, last registered
+    first, as pluggy does: pluggy's dispatch costs as much as the interpreter's
+    share of a small gradient step. Hook wrappers (no backend of ours has one)
+    go through pluggy."""
     caller = getattr(pm.hook, hook)
     impls = caller.get_hookimpls()
     if any(i.hookwrapper or i.wrapper for i in impls):
@@ -204,7 +214,7 @@ def gradient(k: Any, fn: Callable[[Any], Any], x: Any, op: str = ":>",
     x = _as_point(k, x, op)
     pm = None if numeric else _hooks(k)
     if pm is not None:
-        r = _answer(pm, "klong_gradient", backend=k.backend,
+        r = _answer(k, pm, "klong_gradient", backend=k.backend,
                     fn=lambda p: _scalar_value(k, fn(p), op), x=x)
         if r is not None:
             return r
@@ -218,7 +228,7 @@ def jacobian(k: Any, fn: Callable[[Any], Any], x: Any, op: str = PARTIAL,
     pm = None if numeric else _hooks(k)
     J = None
     if pm is not None:
-        J = _answer(pm, "klong_jacobian", backend=k.backend, fn=lambda p: _flat(k, fn(p)), x=x)
+        J = _answer(k, pm, "klong_jacobian", backend=k.backend, fn=lambda p: _flat(k, fn(p)), x=x)
     if J is None:
         J = numeric_jacobian(k, fn, x)
     J = k.backend.reshape(k.backend.asarray(J, "f"), (-1, _size(x)))
@@ -285,7 +295,7 @@ def value_and_gradients(k: Any, f: Any, names: Sequence[Any], op: str = ":>",
 
         pm = None if numeric else _hooks(k)
         if pm is not None:
-            res = _answer(pm, "klong_value_and_grads", backend=k.backend, fn=loss, xs=points)
+            res = _answer(k, pm, "klong_value_and_grads", backend=k.backend, fn=loss, xs=points)
             if res is not None:
                 return res[0], list(res[1])
         value = k.verbs.num(loss(*points))

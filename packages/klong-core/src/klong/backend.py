@@ -270,11 +270,15 @@ class Backend:
         time. The default, for synchronous libraries, does nothing."""
 
     def traced(self, a: Array) -> bool:
-        """Whether ``a`` carries a gradient being traced. Core then keeps it in
-        the library: an operation that would read its elements to Python (an
+        """Whether ``a`` carries a gradient being traced. Core asks only while
+        a differentiation hook runs, and then keeps such an array in the
+        library: an operation that would read its elements to Python (an
         exact-integer fallback) uses the plain array operation instead.
-        Default, for libraries without autograd: False."""
-        return False
+        Default: True (every array is taken as traced then, which keeps
+        gradients right); a backend says False for arrays without a gradient
+        so that they keep Klong's exact integers inside a differentiated
+        function too."""
+        return True
 
     def any(self, a: Array) -> bool:
         """Whether some element of ``a`` (any rank, boolean or numeric) is

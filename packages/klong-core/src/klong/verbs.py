@@ -89,6 +89,7 @@ class Verbs:
         B = self.B = interp.backend
         self.AT = B.array_type
         self.alloc = interp.guard.alloc  # refuses, in advance, what will not fit
+        self.tracing = 0  # differentiation hooks running (autograd._answer counts them)
         self._extents: dict[int, tuple] = {}
         self.monads: dict[str, Callable] = {
             "+": self.transpose, "-": self.negate, "*": self.first, "%": self.reciprocal,
@@ -612,7 +613,7 @@ class Verbs:
 
     def _arr_pow(self, a: Any, b: Any) -> Any:
         B = self.B
-        if any(isinstance(x, self.AT) and B.traced(x) for x in (a, b)):
+        if self.tracing and any(isinstance(x, self.AT) and B.traced(x) for x in (a, b)):
             return self._float(a) ** b  # differentiated: the real power, not kg's exact integers
         if self.is_int_data(a) and self.is_int_data(b):
             if (B.any(b < 0) if isinstance(b, self.AT) else b < 0):
