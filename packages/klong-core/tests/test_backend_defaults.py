@@ -35,7 +35,7 @@ CASES = load_cases()
 def test_the_defaults_are_the_documented_ones() -> None:
     assert DEFAULTED == ["all", "any", "copy", "elements", "extent", "flip", "matmul", "maximum",
                          "minimum", "random", "reduce_in_range", "repeat", "roll", "stack",
-                         "synchronize", "to_host", "traced", "update"]
+                         "synchronize", "to_host", "traced", "true_divide", "update"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -66,3 +66,7 @@ def test_defaults_directly() -> None:
     assert b.kind(r) == "f" and r.shape == (5,) and b.all(r >= 0) and b.all(r < 1)
     assert 0 <= b.random() < 1
     assert b.to_host(m).tolist() == [[1.5, 2.5], [3.5, 4.5]]
+    for q, want in ((b.true_divide(v, 8), [0.125, 0.25, 0.375, 0.5]),
+                    (b.true_divide(3, b.asarray([2, 4])), [1.5, 0.75]),
+                    (b.true_divide(b.asarray([1.0, 3.0]), b.asarray([2, 4])), [0.5, 0.75])):
+        assert b.kind(q) == "f" and q.dtype == b.fdtype and b.tolist(q) == want

@@ -39,3 +39,12 @@ def test_plugin_import_is_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize("precision, dtype", [(None, "float64"), (32, "float32")])
+def test_division_gives_reals_of_the_precision(precision, dtype) -> None:
+    from klong import KlongInterpreter
+
+    k = KlongInterpreter(backend="numpy", precision=precision)
+    for text in ("%1+!3", "(!3)%2", "3%1+!3", "(1+!3)%1+!3", "[1.5 2.5]%1+!2"):
+        assert str(k(text).dtype) == dtype, text

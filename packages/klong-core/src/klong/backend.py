@@ -217,6 +217,18 @@ class Backend:
         is an array or a Python int, never zero (core checks)."""
         raise NotImplementedError
 
+    def true_divide(self, a: Any, b: Any) -> Array:
+        """``a / b`` as reals at the backend's precision (at least one operand
+        is an array, the other may be a Python number; no divisor is zero).
+        Default: integer operands through :meth:`to_float`, then ``/``; a
+        library whose ``/`` of integers already gives reals of that precision
+        overrides it with plain ``/`` and saves a converted copy."""
+        if isinstance(a, self.array_type) and self.kind(a) == "i":
+            a = self.to_float(a)
+        if isinstance(b, self.array_type) and self.kind(b) == "i":
+            b = self.to_float(b)  # both: NumPy's float32 / int64 would give float64
+        return a / b
+
     def minimum(self, a: Any, b: Any) -> Array:
         """Elementwise smaller of ``a`` and ``b`` (at least one is an array).
         Default: :meth:`where`."""

@@ -558,12 +558,7 @@ class Verbs:
     def _arr_div(self, a: Any, b: Any) -> Any:
         if self._has_zero(b):  # x%0 is :undefined, in lists too
             return self.exact("%", _div, a, b)
-        if not isinstance(a, self.AT) or self.B.kind(a) == "i":
-            if isinstance(a, self.AT):
-                a = self.B.to_float(a)
-            elif not isinstance(b, self.AT) or self.B.kind(b) == "i":
-                b = self.B.to_float(b)
-        return a / b
+        return self.B.true_divide(a, b)
 
     def _has_zero(self, b: Any) -> bool:
         """Whether ``b`` holds a 0; an integer array's extent (remembered for
