@@ -116,3 +116,16 @@ def test_a_sum_core_proves_in_range_takes_one_pass(k: KlongInterpreter,
     monkeypatch.setattr(k.backend, "_safe", no_check)
     assert k("+/2*!5000") == 2 * sum(range(5000))
     assert k.show(k("+/+[2 5000]:^2*!10000")) == "[24995000 74995000]"  # rows: a lazy array
+
+
+@pytest.mark.parametrize("text, dtype", [("%1+!1000", "float64"), ("(!1000)%7", "float64"),
+                                         ("(1+!1000)%1+!1000", "float64")])
+def test_division_of_integers_builds_the_hand_written_graph(k: KlongInterpreter, text: str,
+                                                            dtype: str) -> None:
+    """``1/(1+da.arange(n))``: no conversion of the integers to reals first (a
+    pass and a chunk-sized copy per chunk that hand-written Dask code does not make)."""
+    a = k(text)
+    layers = [name.rsplit("-", 1)[0] for name in a.__dask_graph__().layers]
+    assert "astype" not in layers and "truediv" in layers and str(a.dtype) == dtype
+    plain = KlongInterpreter(backend="numpy")
+    assert k.show(k(f"3#{text}")) == plain.show(plain(f"3#{text}"))
