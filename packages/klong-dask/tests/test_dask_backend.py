@@ -51,6 +51,10 @@ def _tasks_done(k: KlongInterpreter) -> int:
     ("*/1+!25", "15511210043330985984000000"),  # exact beyond int64
     ("+/(!300)+9223372036854775000", "2767011611056432544850"),  # exact, chunk by chunk
     ("+/[9223372036854775807 1 1 1 1]", "9223372036854775811"),
+    ("+/(-!300)-9223372036854775000", "-2767011611056432544850"),
+    ("+/(!300)*30000000000000000", "1345500000000000000000"),
+    ("+/(!300)*60000000000000", "2691000000000000000"),  # in int64, above 2^62 on the way
+    ("+/[3 2]:^(!6)*4611686018427387904", "[27670116110564327424 41505174165846491136]"),
     ("<[5 3 9 1 7 3]", "[3 1 5 0 4 2]"),
     ("=[1 2 1 3 2 1]", "[[0 2 5] [1 4] [3]]"),
     ("?[1 2 1 3 2 1]", "[1 2 3]"),
@@ -109,11 +113,12 @@ def test_synchronize_computes_the_value_it_is_given(k: KlongInterpreter) -> None
 def test_a_sum_core_proves_in_range_takes_one_pass(k: KlongInterpreter,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """``2*!n``'s extent is known without a scan, so ``+/`` needs no exactness
-    check (a second, float64 sum of the data) and computes the sum alone."""
-    def no_check(op: str, a: object) -> None:
+    pass (two sums, of the high and low halves of each element) and computes
+    the plain sum alone."""
+    def no_check(a: object) -> None:
         raise AssertionError("the exactness check ran")
 
-    monkeypatch.setattr(k.backend, "_safe", no_check)
+    monkeypatch.setattr(k.backend, "_exact_sum", no_check)
     assert k("+/2*!5000") == 2 * sum(range(5000))
     assert k.show(k("+/+[2 5000]:^2*!10000")) == "[24995000 74995000]"  # rows: a lazy array
 

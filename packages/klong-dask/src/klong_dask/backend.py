@@ -36,7 +36,6 @@ from dask.array.reductions import cumreduction
 from klong.backend import Backend
 
 _MATH = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
-_INT64_SAFE = 2.0**62  # an int64 result below this in magnitude cannot have wrapped
 LOCAL_TASKS = 64  # graphs up to this many tasks compute in this process
 SMALL_BYTES = 1 << 20  # joins and stacks of arrays this small are computed at once
 
@@ -246,45 +245,52 @@ class DaskBackend(Backend):
 
     # -- reductions along the first axis -----------------------------------------
     def reduce(self, op: str, a: Any) -> Any:
+        if a.dtype.kind == "i" and op == "sum":
+            return self._exact_sum(a)
         r = getattr(da, op)(a, axis=0)
-        if a.dtype.kind == "i" and op in ("sum", "prod"):
-            r, safe = self.compute(r, self._safe(op, a))
+        if a.dtype.kind == "i" and op == "prod":
+            r, safe = self.compute(r, _product_fits(a))
             if not safe:
-                return self._exact_reduce(op, a)
+                return self._exact_product(a)
             return r.item() if r.ndim == 0 else self._lazy(r)
         return self.scalar(r) if r.ndim == 0 else r
 
     def reduce_in_range(self, op: str, a: Any) -> Any:
         """An integer sum that core has proven to stay in int64 (from the
-        operand's known extent): one pass, without ``_safe``'s float64 sum."""
+        operand's known extent): the plain int64 sum."""
         r = getattr(da, op)(a, axis=0)
         return self.scalar(r) if r.ndim == 0 else r
 
-    def _safe(self, op: str, a: Any) -> Any:
-        """A lazy flag: the int64 ``op`` along axis 0 of ``a`` is exact (int64
-        sums wrap modulo 2**64, so a float64 sum far from 2**63 proves the
-        final sum; a product's log2 does the same)."""
-        if op == "sum":
-            return da.all(abs(a.astype(np.float64).sum(axis=0)) < _INT64_SAFE)
-        logs = da.log2(da.maximum(abs(a.astype(np.float64)), 1)).sum(axis=0)
-        return da.all(logs < 62)
+    def _exact_sum(self, a: Any) -> Any:
+        """The exact sum of int64 rows in one pass: each chunk sums the high
+        and the low 32 bits of its elements apart (neither int64 sum can wrap
+        for fewer than 2**31 rows a chunk), and Python ints join the chunks'
+        sums. An int64 result stays an array; a larger one is Python ints."""
+        if a.chunksize[0] >= 2**31:
+            a = a.rechunk({0: 2**30})
+        parts = self._np(a.map_blocks(_halves_sum, chunks=((2,) * a.numblocks[0],) + a.chunks[1:],
+                                      dtype=np.int64))
+        total = (parts[0::2].astype(object) * 2**32 + parts[1::2].astype(object)).sum(axis=0)
+        if a.ndim == 1:
+            return int(total)
+        if all(-(2**63) <= v < 2**63 for v in total.ravel()):
+            return self._lazy(total.astype(np.int64))
+        return total.tolist()
 
-    def _exact_reduce(self, op: str, a: Any) -> Any:
+    def _exact_product(self, a: Any) -> Any:
         """Python ints, one chunk at a time (no int64 wraps around)."""
-        combine = (lambda x, y: x + y) if op == "sum" else (lambda x, y: x * y)
-
         def block(b: np.ndarray) -> np.ndarray:
             rows = b.astype(object)
             acc = rows[0]
             for r in rows[1:]:
-                acc = combine(acc, r)
+                acc = acc * r
             return np.asarray(acc, dtype=object)[None]
 
         parts = self._np(a.map_blocks(block, chunks=((1,) * a.numblocks[0],) + a.chunks[1:],
                                       dtype=object))
         acc = parts[0]
         for p in parts[1:]:
-            acc = combine(acc, p)
+            acc = acc * p
         return acc.tolist() if isinstance(acc, np.ndarray) else int(acc)
 
     def scan(self, op: str, a: Any) -> Any:
@@ -335,6 +341,20 @@ class DaskBackend(Backend):
         if n is None:
             return float(np.random.random())
         return da.random.random(n, chunks=self.chunks).astype(self.fdtype)
+
+
+def _halves_sum(b: np.ndarray) -> np.ndarray:
+    """The int64 sums of the high and the low 32 bits of a chunk's rows
+    (``x == (x >> 32) * 2**32 + (x & 0xFFFFFFFF)``), stacked: exact for fewer
+    than 2**31 rows."""
+    return np.stack([(b >> 32).sum(axis=0), (b & 0xFFFFFFFF).sum(axis=0)])
+
+
+def _product_fits(a: Any) -> Any:
+    """A lazy flag: the int64 product along axis 0 of ``a`` is exact (its
+    log2 stays below 62)."""
+    logs = da.log2(da.maximum(abs(a.astype(np.float64)), 1)).sum(axis=0)
+    return da.all(logs < 62)
 
 
 def _ident(op: str, dtype: np.dtype) -> Any:
