@@ -28,6 +28,7 @@ import dask.array as da
 from distributed import Client, LocalCluster
 
 from klong import KlongInterpreter
+from klong_dask.backend import close_clients
 
 BIG = 4_000_000_000
 OUT_OF_CORE = ["+/!B", "|/%1+!B"]
@@ -121,6 +122,7 @@ def main() -> None:
         overhead(k, client, ns.n, ns.repeat)
         if not ns.skip_out_of_core:
             out_of_core(k, client, int(ns.big))
+        close_clients()  # Klong's client, before its cluster goes
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from klong.plugins import KlongSetupError
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
+from klong_dask.backend import client_for, close_clients  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +23,7 @@ def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   memory_limit="512MiB", dashboard_address=None) as c:
         yield c
+        close_clients()  # before the cluster closes: no reconnecting client left behind
 
 
 @pytest.fixture
@@ -35,8 +37,6 @@ def _tasks_done(k: KlongInterpreter) -> int:
     """How many task transitions the cluster's scheduler has made so far: a
     counter that only grows (its transition log is a bounded deque, so its
     length can shrink)."""
-    from klong_dask.backend import client_for
-
     return client_for(k.backend.device).run_on_scheduler(
         lambda dask_scheduler: dask_scheduler.transition_counter)
 
@@ -134,3 +134,10 @@ def test_division_of_integers_builds_the_hand_written_graph(k: KlongInterpreter,
     assert "astype" not in layers and "truediv" in layers and str(a.dtype) == dtype
     plain = KlongInterpreter(backend="numpy")
     assert k.show(k(f"3#{text}")) == plain.show(plain(f"3#{text}"))
+
+
+def test_close_clients_closes_and_a_later_computation_reconnects(k: KlongInterpreter) -> None:
+    first = client_for(k.backend.device)
+    close_clients()
+    assert first.status == "closed"
+    assert k("+/!1000") == 499500 and client_for(k.backend.device).status == "running"

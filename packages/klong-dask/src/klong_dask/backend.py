@@ -62,13 +62,19 @@ def client_for(device: str) -> Any:
 
 
 @atexit.register
-def _close_clients() -> None:
-    for client in _clients.values():
+def close_clients() -> None:
+    """Close this process's clients (and the ``LocalCluster`` Klong started).
+    Call it before closing a cluster of your own that Klong joined, so that
+    its client does not try to reconnect to it; a later computation connects
+    again. Also run at exit."""
+    with _lock:
+        clients = list(_clients.values())
+        _clients.clear()
+    for client in clients:
         cluster = client.cluster
         client.close()
         if cluster is not None:
             cluster.close()
-    _clients.clear()
 
 
 def _chunks() -> Any:
