@@ -8,11 +8,15 @@ default small graphs run in this process).
 
 from __future__ import annotations
 
+import os
+
+import numpy as np
 import pytest
 
 from klong import KlongError, KlongInterpreter
 from klong.plugins import KlongSetupError
 
+dask = pytest.importorskip("dask")
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 from klong_dask.backend import client_for, close_clients  # noqa: E402
@@ -141,3 +145,27 @@ def test_close_clients_closes_and_a_later_computation_reconnects(k: KlongInterpr
     close_clients()
     assert first.status == "closed"
     assert k("+/!1000") == 499500 and client_for(k.backend.device).status == "running"
+
+
+def _dies(b):
+    """A chunk whose worker process dies computing it (as one killed for its memory)."""
+    if b.size:
+        os._exit(1)
+    return b
+
+
+def test_a_dead_worker_and_a_lost_scheduler_are_said_in_klong_words(monkeypatch) -> None:
+    monkeypatch.setenv("KLONG_DASK_LOCAL_TASKS", "0")
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     memory_limit="256MiB", dashboard_address=None) as c:
+        k = KlongInterpreter(backend="dask", device=c.scheduler_address)
+        k["a"] = da.arange(10, chunks=5).map_blocks(_dies, meta=np.array((), dtype=np.int64))
+        with pytest.raises(KlongError, match="dask: a worker died while computing this "
+                                             r"\(out of memory\?") as died:
+            k("+/a")
+        assert "+/a" in str(died.value)  # shown with the line and the caret
+    with pytest.raises(KlongError, match=f"dask: lost the scheduler at {c.scheduler_address}"):
+        k("+/!1000")
+    with pytest.raises(KlongError, match="dask: cannot reach the scheduler at"):  # connects anew
+        k("+/!1000")

@@ -34,6 +34,7 @@ import numpy as np
 from dask.array.reductions import cumreduction
 
 from klong.backend import Backend
+from klong.errors import KlongError
 
 _MATH = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 LOCAL_TASKS = 64  # graphs up to this many tasks compute in this process
@@ -116,7 +117,10 @@ class DaskBackend(Backend):
         tasks = sum(len(a.__dask_graph__()) for a in arrays if isinstance(a, da.Array))
         if tasks <= self.local_tasks:
             return dask.compute(*arrays, scheduler="sync")
-        return dask.compute(*arrays, scheduler=client_for(self.device).get)
+        try:
+            return dask.compute(*arrays, scheduler=client_for(self.device).get)
+        except Exception as exc:  # noqa: BLE001 - the cluster's failures, in Klong's words
+            raise _cluster_failure(exc, self.device) from exc
 
     def _small(self, r: da.Array) -> da.Array:
         """``r`` computed into one chunk when it is small (keeps graphs small)."""
@@ -347,6 +351,34 @@ class DaskBackend(Backend):
         if n is None:
             return float(np.random.random())
         return da.random.random(n, chunks=self.chunks).astype(self.fdtype)
+
+
+def _cluster_failure(exc: Exception, device: str) -> Exception:
+    """A failure of the cluster (a worker died, the scheduler went away) as a
+    Klong error that says what happened; other exceptions unchanged. A client
+    that lost its scheduler is dropped, so that a later computation connects
+    again."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return KlongError("dask: a worker died while computing this (out of memory? give the "
+                          "workers more memory, or smaller chunks: KLONG_DASK_CHUNK)")
+    with _lock:
+        client = _clients.get(device)
+        lost = isinstance(exc, (CancelledError, OSError, TimeoutError)) or (
+            client is not None and client.status != "running")
+        if lost:
+            _clients.pop(device, None)
+    if lost:
+        if client is not None:
+            client.close()
+        where = "the local cluster" if device == "local" else f"the scheduler at {device}"
+        if client is None:  # connecting again failed
+            return KlongError(f"dask: cannot reach {where} ({type(exc).__name__}: {exc})")
+        return KlongError(f"dask: lost {where} while computing ({type(exc).__name__})")
+    return exc
 
 
 def _halves_sum(b: np.ndarray) -> np.ndarray:
