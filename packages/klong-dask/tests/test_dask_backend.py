@@ -9,6 +9,8 @@ default small graphs run in this process).
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -169,3 +171,16 @@ def test_a_dead_worker_and_a_lost_scheduler_are_said_in_klong_words(monkeypatch)
         k("+/!1000")
     with pytest.raises(KlongError, match="dask: cannot reach the scheduler at"):  # connects anew
         k("+/!1000")
+
+
+def test_a_script_without_a_main_guard_is_told_why_the_local_cluster_failed(tmp_path) -> None:
+    """The local cluster's workers import the script's main module (spawn)."""
+    script = tmp_path / "unguarded.py"
+    script.write_text("from klong import KlongInterpreter\n"
+                      "print(KlongInterpreter(backend='dask')('+/!1000'))\n")
+    env = dict(os.environ, KLONG_DASK_LOCAL_TASKS="0")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert run.returncode != 0
+    assert ("KlongError: dask: the local cluster's workers did not start" in run.stderr
+            and "keeps its work under if __name__ == '__main__'" in run.stderr)

@@ -54,8 +54,14 @@ def client_for(device: str) -> Any:
 
             if device == "local":
                 workers = max(1, min(4, os.cpu_count() or 1))
-                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                try:
+                    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
+                                           processes=True, dashboard_address=None)
+                except RuntimeError as exc:
+                    raise KlongError(
+                        f"dask: the local cluster's workers did not start ({exc}); a Python "
+                        "script that uses it keeps its work under if __name__ == '__main__'"
+                    ) from exc
                 _clients[device] = Client(cluster, set_as_default=False)
             else:
                 _clients[device] = Client(device, timeout="10s", set_as_default=False)
