@@ -34,7 +34,7 @@ CASES = load_cases()
 
 def test_the_defaults_are_the_documented_ones() -> None:
     assert DEFAULTED == ["all", "any", "copy", "elements", "extent", "flip", "matmul", "maximum",
-                         "minimum", "random", "reduce_in_range", "repeat", "roll", "stack",
+                         "minimum", "random", "reduce_in_range", "repeat", "roll", "settle", "stack",
                          "synchronize", "to_host", "traced", "true_divide", "update"]
 
 

@@ -184,3 +184,14 @@ def test_a_script_without_a_main_guard_is_told_why_the_local_cluster_failed(tmp_
     assert run.returncode != 0
     assert ("KlongError: dask: the local cluster's workers did not start" in run.stderr
             and "keeps its work under if __name__ == '__main__'" in run.stderr)
+
+
+@pytest.mark.parametrize("program", ["a::!10; {a::a+1}'!60; a", "{(x*0.5)+1}:~[1.0 5.0 9.0]",
+                                     "{(*x)<60}{x+1}:~[1 2]", "60{x+1}:*!3"])
+def test_loops_keep_short_plans(k: KlongInterpreter, program: str) -> None:
+    """A value kept in a variable or carried by a loop is settled once its plan
+    is deep, so a loop of N rounds does not build (and recompute) a plan of N."""
+    r = k(program)
+    assert len(r.dask.layers) <= 17
+    plain = KlongInterpreter(backend="numpy")
+    assert k.show(r) == plain.show(plain(program))

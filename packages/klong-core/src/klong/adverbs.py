@@ -223,24 +223,24 @@ class Adverbs:
 
     # -- fixpoints and iteration -----------------------------------------------
     def converge(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
-        match = self.v._match
+        match, keep = self.v._match, self.v.keep
         first = prev = a
         tick = self.tick
         while True:
             tick()
-            nxt = m(prev)
+            nxt = keep(m(prev))
             if match(nxt, prev) or match(nxt, first):
                 return nxt
             prev = nxt
 
     def scan_converge(self, m: Callable, d: Callable, op: str | None, a: Any) -> Any:
-        match = self.v._match
+        match, keep = self.v._match, self.v.keep
         out = [a]
         prev = a
         tick = self.tick
         while True:
             tick()
-            nxt = m(prev)
+            nxt = keep(m(prev))
             if match(nxt, prev) or match(nxt, a):
                 return self.v.mklist(out)
             out.append(nxt)
@@ -256,26 +256,26 @@ class Adverbs:
         return lambda x: truth(k.apply_adverb(a, [x]))
 
     def while_(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
-        pred, tick = self._pred(a), self.tick
+        pred, tick, keep = self._pred(a), self.tick, self.v.keep
         while pred(b):
             tick()
-            b = m(b)
+            b = keep(m(b))
         return b
 
     def scan_while(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
-        pred, tick = self._pred(a), self.tick
+        pred, tick, keep = self._pred(a), self.tick, self.v.keep
         out = []
         while pred(b):
             tick()
             out.append(b)
-            b = m(b)
+            b = keep(m(b))
         return self.v.mklist(out)
 
     def iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
-        tick = self.tick
+        tick, keep = self.tick, self.v.keep
         for _ in range(self._count(a)):
             tick()
-            b = m(b)
+            b = keep(m(b))
         return b
 
     def scan_iterate(self, m: Callable, d: Callable, op: str | None, a: Any, b: Any) -> Any:
@@ -283,10 +283,10 @@ class Adverbs:
         if not n:  # as kg: zero steps give x itself
             return b
         out = [b]
-        tick = self.tick
+        tick, keep = self.tick, self.v.keep
         for _ in range(n):
             tick()
-            b = m(b)
+            b = keep(m(b))
             out.append(b)
         return self.v.mklist(out)
 

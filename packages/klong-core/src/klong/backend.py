@@ -281,6 +281,15 @@ class Backend:
         device work; ``]time`` and the benchmarks call it with the result they
         time. The default, for synchronous libraries, does nothing."""
 
+    def settle(self, a: Array) -> Array:
+        """``a``, about to be kept: stored in a variable, or carried to the next
+        round of a loop (``:~``, ``:*``). Default: ``a`` itself. A lazy library
+        returns an array of the same values whose plan does not keep growing
+        with the program's history (a loop would otherwise build a plan as long
+        as the loop, and pay for all of it at each computation). Core calls it
+        only on backends that override it."""
+        return a
+
     def traced(self, a: Array) -> bool:
         """Whether ``a`` carries a gradient being traced. Core asks only while
         a differentiation hook runs, and then keeps such an array in the

@@ -218,6 +218,10 @@ class Source:
     def define(self, node: Dyad) -> str:
         key, also = self.comp.target(node)
         v = self.value(node.right)
+        if self.comp.verbs.settles:  # a lazy backend: the kept value's plan stays short
+            t = self.name("t")
+            self.emit(f"{t} = {self.name('_k', self.comp.verbs.keep)}({v})")
+            v = t
         if key in self.pylocals:
             self.emit(f"{self.pylocals[key]} = {v}")
             return v

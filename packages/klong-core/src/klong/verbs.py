@@ -17,6 +17,7 @@ import weakref
 from functools import cmp_to_key
 from typing import Any, Callable
 
+from .backend import Backend
 from .errors import KlongError
 from .nested import rebuild
 from .numtext import int_text, text_int
@@ -33,6 +34,10 @@ MAX_RANK = 32  # deeper nesting is a Python list of arrays, on every backend
 BIG_BITS = 1 << 23  # a big-integer result of a megabyte or more is checked before it is computed
 PICKS = frozenset("&|")  # dyads whose result is one of their operands
 _LIST, _OBJ = object(), object()  # markers inside hkey's flat tuples
+
+
+def _same(x: Any) -> Any:
+    return x
 
 
 def err(op: str, msg: str) -> KlongError:
@@ -90,6 +95,9 @@ class Verbs:
         self.AT = B.array_type
         self.alloc = interp.guard.alloc  # refuses, in advance, what will not fit
         self.tracing = 0  # differentiation hooks running (autograd._answer counts them)
+        # values kept in variables and loops pass through the backend's settle, if it has one
+        self.settles = type(B).settle is not Backend.settle
+        self.keep = self._settled if self.settles else _same
         self._extents: dict[int, tuple] = {}
         self.monads: dict[str, Callable] = {
             "+": self.transpose, "-": self.negate, "*": self.first, "%": self.reciprocal,
@@ -218,6 +226,9 @@ class Verbs:
         if self.is_list(x):
             return [self.int_arg(op, v) for v in self.elems(x)]
         return [self.int_arg(op, x)]
+
+    def _settled(self, x: Any) -> Any:
+        return self.B.settle(x) if isinstance(x, self.AT) else x
 
     # -- keys, comparison and matching ---------------------------------------
     def hkey(self, x: Any) -> Any:

@@ -39,6 +39,8 @@ from klong.errors import KlongError
 _MATH = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 LOCAL_TASKS = 64  # graphs up to this many tasks compute in this process
 SMALL_BYTES = 1 << 20  # joins and stacks of arrays this small are computed at once
+SETTLE_BYTES = 64 << 20  # a kept array this small is computed once its plan is deep
+SETTLE_LAYERS = 16  # how deep: layers of its task graph (one per operation, roughly)
 
 _clients: dict[str, Any] = {}  # scheduler address or "local" -> Client (one per process)
 _lock = threading.Lock()
@@ -139,6 +141,17 @@ class DaskBackend(Backend):
 
     def _lazy(self, a: np.ndarray) -> da.Array:
         return da.from_array(np.asarray(a), chunks=self.chunks)
+
+    def settle(self, a: Any) -> da.Array:
+        """A kept array (a variable's value, a loop's) of up to 64 MiB whose
+        plan has grown past 16 operations, computed into one chunk: a loop
+        then keeps a short plan instead of one as long as the loop, which
+        every computation would walk (and a comparison in ``:~`` recompute).
+        Larger arrays stay lazy: computing them could take the memory they
+        were made lazy for."""
+        if a.nbytes <= SETTLE_BYTES and len(a.dask.layers) > SETTLE_LAYERS:
+            return da.from_array(self._np(a), chunks=-1)
+        return a
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> da.Array:
