@@ -128,7 +128,10 @@ class DaskBackend(Backend):
         try:
             return dask.compute(*arrays, scheduler=client_for(self.device).get)
         except Exception as exc:  # noqa: BLE001 - the cluster's failures, in Klong's words
-            raise _cluster_failure(exc, self.device) from exc
+            failure = _cluster_failure(exc, self.device)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def _small(self, r: da.Array) -> da.Array:
         """``r`` computed into one chunk when it is small (keeps graphs small)."""
@@ -372,11 +375,11 @@ class DaskBackend(Backend):
         return da.random.random(n, chunks=self.chunks).astype(self.fdtype)
 
 
-def _cluster_failure(exc: Exception, device: str) -> Exception:
+def _cluster_failure(exc: Exception, device: str) -> KlongError | None:
     """A failure of the cluster (a worker died, the scheduler went away) as a
-    Klong error that says what happened; other exceptions unchanged. A client
-    that lost its scheduler is dropped, so that a later computation connects
-    again."""
+    Klong error that says what happened; None for any other exception. A
+    client that lost its scheduler is dropped (and closed), so that a later
+    computation connects again."""
     from concurrent.futures import CancelledError
 
     from distributed import KilledWorker
@@ -386,18 +389,15 @@ def _cluster_failure(exc: Exception, device: str) -> Exception:
                           "workers more memory, or smaller chunks: KLONG_DASK_CHUNK)")
     with _lock:
         client = _clients.get(device)
-        lost = isinstance(exc, (CancelledError, OSError, TimeoutError)) or (
-            client is not None and client.status != "running")
-        if lost:
-            _clients.pop(device, None)
-    if lost:
-        if client is not None:
-            client.close()
-        where = "the local cluster" if device == "local" else f"the scheduler at {device}"
-        if client is None:  # connecting again failed
-            return KlongError(f"dask: cannot reach {where} ({type(exc).__name__}: {exc})")
-        return KlongError(f"dask: lost {where} while computing ({type(exc).__name__})")
-    return exc
+        if not (isinstance(exc, (CancelledError, OSError, TimeoutError))
+                or (client is not None and client.status != "running")):
+            return None
+        _clients.pop(device, None)
+    where = "the local cluster" if device == "local" else f"the scheduler at {device}"
+    if client is None:  # connecting again failed
+        return KlongError(f"dask: cannot reach {where} ({type(exc).__name__}: {exc})")
+    client.close()
+    return KlongError(f"dask: lost {where} while computing ({type(exc).__name__})")
 
 
 def _halves_sum(b: np.ndarray) -> np.ndarray:
