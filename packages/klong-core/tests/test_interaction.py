@@ -11,7 +11,7 @@ import pytest
 from klong import KlongInterpreter
 from klong.errors import KlongError, KlongExit
 from klong.helptext import ENTRIES, KINDS, apropos, lookup
-from klong.interaction import Interaction, brief, needs_more, run_command
+from klong.interaction import Interaction, _fmt_seconds, brief, needs_more, run_command
 from klong.plugins import list_backends
 
 BACKENDS = [b.name for b in list_backends() if b.status == "ok"]
@@ -161,6 +161,13 @@ def test_time_command(s: Interaction) -> None:
     with pytest.raises(KlongError) as e:
         s.handle("]time 1+:a")
     assert "^" in e.value.render()
+
+
+@pytest.mark.parametrize("seconds, shown", [
+    (2.5e-7, "250 ns"), (5e-10, "0.5 ns"), (0.0123456, "12.3 ms"), (1.0, "1 s"),
+    (9.997e-4, "1 ms"), (9.9996e-7, "1 µs"), (999.96, "1000 s"), (12345.6, "12300 s")])
+def test_time_figures_round_before_choosing_the_unit(seconds: float, shown: str) -> None:
+    assert _fmt_seconds(seconds) == shown  # never "1e+03 µs" (CI saw one in ]time's min)
 
 
 def test_backend_listing_and_switching(tmp_path: Path) -> None:
