@@ -53,6 +53,8 @@ ARRAY_WORK = [
     Work("f'M, f rank-polymorphic", "{(x*x)+1}'M", lambda d, lib: d["M"] * d["M"] + 1),
     Work("+ on two 100k vectors", "a+b", lambda d, lib: d["a"] + d["b"]),
     Work("+/ over 1M integers", "+/i", lambda d, lib: d["i"].sum()),
+    Work("1M integers times a real", "i*1.5",  # raw: reals of the data's precision, as Klong's
+         lambda d, lib: d["i"] * 1.5 if lib.__name__ == "numpy" else d["i"].to(d["a"].dtype) * 1.5),
 ]
 
 # name, definitions, the timed Klong text (run on ours and on kg)

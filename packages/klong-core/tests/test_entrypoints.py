@@ -16,6 +16,12 @@ def test_the_layout_here_is_read_by_hand() -> None:
     assert Installed().dirs is not None  # else the tests below compare importlib with itself
 
 
+def test_the_importlib_metadata_backport_keeps_the_layout_plain() -> None:
+    pytest.importorskip("importlib_metadata")  # dask needs it; importing it adds a path finder
+    assert any(type(f).__module__.startswith("importlib_metadata") for f in sys.meta_path)
+    assert Installed().dirs is not None
+
+
 @pytest.mark.parametrize("group", ["klong.backends", "klong.repl", "console_scripts", "pytest11"])
 def test_entry_points_are_importlib_metadatas(group: str) -> None:
     ours = Installed().entry_points(group)

@@ -142,6 +142,14 @@ def test_division_of_integers_builds_the_hand_written_graph(k: KlongInterpreter,
     assert k.show(k(f"3#{text}")) == plain.show(plain(f"3#{text}"))
 
 
+def test_integers_meeting_a_real_build_the_hand_written_graph(k: KlongInterpreter) -> None:
+    """``da.arange(n)*1.5``: NumPy computes int64 times a Python float in float64."""
+    a = k("(!1000)*1.5")
+    layers = [name.rsplit("-", 1)[0] for name in a.__dask_graph__().layers]
+    assert "astype" not in layers and str(a.dtype) == "float64"
+    assert k.show(k("3#(!1000)*1.5")) == "[0.0 1.5 3.0]"
+
+
 def test_close_clients_closes_and_a_later_computation_reconnects(k: KlongInterpreter) -> None:
     first = client_for(k.backend.device)
     close_clients()

@@ -48,3 +48,27 @@ def test_division_gives_reals_of_the_precision(precision, dtype) -> None:
     k = KlongInterpreter(backend="numpy", precision=precision)
     for text in ("%1+!3", "(!3)%2", "3%1+!3", "(1+!3)%1+!3", "[1.5 2.5]%1+!2"):
         assert str(k(text).dtype) == dtype, text
+
+
+@pytest.mark.parametrize("precision, dtype", [(None, "float64"), (32, "float32")])
+def test_integers_meeting_a_real_give_reals_of_the_precision(precision, dtype) -> None:
+    from klong import KlongInterpreter
+
+    k = KlongInterpreter(backend="numpy", precision=precision)
+    for text, shown in (("(!4)*1.5", "[0.0 1.5 3.0 4.5]"), ("2.5+!3", "[2.5 3.5 4.5]"),
+                        ("(!3)-0.5", "[-0.5 0.5 1.5]"), ("(!3)%2.0", "[0.0 0.5 1.0]")):
+        a = k(text)
+        assert (str(a.dtype), k.show(a)) == (dtype, shown), text
+    assert k.show(k("((!4)<1.5),(!3)=1.0")) == "[1 1 0 0 0 1 0]"
+
+
+def test_integers_meeting_a_real_are_not_converted_first_at_float64(monkeypatch) -> None:
+    """NumPy multiplies int64 by a Python float in float64 in its own loop:
+    converting the integers first would cost a pass and a copy."""
+    from klong import KlongInterpreter
+
+    k = KlongInterpreter(backend="numpy")
+    k("x::!5")
+    monkeypatch.setattr(k.backend, "to_float", lambda a: pytest.fail("converted first"))
+    assert k.show(k("(x*1.5),(x+0.5),x%2.0")) == k.show(
+        KlongInterpreter(backend="numpy")("((!5)*1.5),((!5)+0.5),(!5)%2.0"))

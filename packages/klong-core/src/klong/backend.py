@@ -85,6 +85,10 @@ class Backend:
     #: are computed chunk by chunk elsewhere (Dask) says False, and core then
     #: lets an array be larger than this machine's memory
     resident: bool = True
+    #: True when an integer array meeting a Python float (``x*1.5``, ``x<0.5``)
+    #: already computes in reals of the backend's precision (NumPy at float64);
+    #: core then skips converting the integer array first, a pass and a copy
+    mixes_reals: bool = False
 
     # -- creation and conversion -------------------------------------------------
     def asarray(self, data: Any, kind: str | None = None) -> Array:

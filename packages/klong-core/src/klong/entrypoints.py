@@ -104,8 +104,9 @@ def _plain() -> bool:
     from importlib.machinery import PathFinder
 
     for finder in sys.meta_path:
-        if hasattr(finder, "find_distributions") and finder is not PathFinder:
-            return False
+        if hasattr(finder, "find_distributions") and finder is not PathFinder and not (
+                type(finder).__module__.startswith("importlib_metadata")):
+            return False  # the importlib_metadata backport's finder reads sys.path too
     return all(os.path.isdir(p or ".") or not os.path.exists(p or ".") for p in sys.path)
 
 

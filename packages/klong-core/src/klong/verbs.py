@@ -371,9 +371,10 @@ class Verbs:
     def align(self, op: str, a: Any, b: Any) -> tuple[Any, Any]:
         """Pair arrays of different rank the Klong way: leading axes match.
         An integer array meeting a real number becomes real first, at the
-        backend's precision (some libraries would pick their default float)."""
+        backend's precision (some libraries would pick their default float),
+        unless the backend's own mixing gives that precision."""
         AT = self.AT
-        if op not in PICKS:  # min and max pick an operand, which keeps its kind
+        if op not in PICKS and not self.B.mixes_reals:  # min and max pick an operand, which keeps its kind
             if type(b) is float and isinstance(a, AT) and self.B.kind(a) == "i":
                 a = self.B.to_float(a)
             elif type(a) is float and isinstance(b, AT) and self.B.kind(b) == "i":

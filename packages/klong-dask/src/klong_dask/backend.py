@@ -108,7 +108,7 @@ class DaskBackend(Backend):
     def __init__(self, device: str | None = None, precision: int | None = None):
         self.device = device or "local"
         self.fdtype = np.float32 if precision == 32 else np.float64
-        self.float64 = self.fdtype is np.float64
+        self.float64 = self.mixes_reals = self.fdtype is np.float64
         self.chunks = _chunks()
         self.local_tasks = _local_tasks()
         if self.device != "local":  # join now: a wrong address is a setup error

@@ -72,7 +72,7 @@ class NumpyBackend(Backend):
         if device not in (None, "cpu"):
             raise ValueError(f"the numpy backend runs on the cpu only, not on {device!r}")
         self.fdtype = np.float32 if precision == 32 else np.float64
-        self.float64 = self.fdtype is np.float64
+        self.float64 = self.mixes_reals = self.fdtype is np.float64
 
     def asarray(self, data: Any, kind: str | None = None) -> np.ndarray:
         given = isinstance(data, np.ndarray) or hasattr(data, "detach")
