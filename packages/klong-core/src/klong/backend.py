@@ -85,9 +85,10 @@ class Backend:
     #: are computed chunk by chunk elsewhere (Dask) says False, and core then
     #: lets an array be larger than this machine's memory
     resident: bool = True
-    #: True when an integer array meeting a Python float (``x*1.5``, ``x<0.5``)
-    #: already computes in reals of the backend's precision (NumPy at float64);
-    #: core then skips converting the integer array first, a pass and a copy
+    #: True when the library's own arithmetic already gives reals of the
+    #: backend's precision where integers meet reals (``x*1.5``, ``x<0.5``) or
+    #: are divided (``x%y``), as NumPy's does at float64; core and the default
+    #: :meth:`true_divide` then skip converting the integers first (a pass and a copy)
     mixes_reals: bool = False
 
     # -- creation and conversion -------------------------------------------------
@@ -224,9 +225,11 @@ class Backend:
     def true_divide(self, a: Any, b: Any) -> Array:
         """``a / b`` as reals at the backend's precision (at least one operand
         is an array, the other may be a Python number; no divisor is zero).
-        Default: integer operands through :meth:`to_float`, then ``/``; a
-        library whose ``/`` of integers already gives reals of that precision
-        overrides it with plain ``/`` and saves a converted copy."""
+        Default: plain ``/`` where :attr:`mixes_reals` says the library's
+        division of integers gives such reals, else integer operands through
+        :meth:`to_float` first."""
+        if self.mixes_reals:
+            return a / b
         if isinstance(a, self.array_type) and self.kind(a) == "i":
             a = self.to_float(a)
         if isinstance(b, self.array_type) and self.kind(b) == "i":

@@ -102,9 +102,11 @@ def _fmt_seconds(t: float) -> str:
     """Three significant figures in the largest unit that keeps the figure
     at 1 or more; rounded first, so 999.7 µs shows as 1 ms, not 1e+03 µs."""
     t = float(f"{t:.3g}")
+    if t >= 1000:
+        return f"{t:.0f} s"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
         if t >= scale:
-            return f"{t / scale:.3g} {unit}" if t < 1000 else f"{t:.0f} s"
+            return f"{t / scale:.3g} {unit}"
     return f"{t / 1e-9:.3g} ns"
 
 

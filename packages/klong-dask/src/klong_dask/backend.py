@@ -257,11 +257,6 @@ class DaskBackend(Backend):
         q = a // b  # floor, corrected where the signs differ and there is a remainder
         return q + ((da.fmod(a, b) != 0) & ((a < 0) != (b < 0)))
 
-    def true_divide(self, a: Any, b: Any) -> da.Array:
-        if self.fdtype is np.float64:  # NumPy divides integers into float64 in its loop: no copy
-            return a / b
-        return super().true_divide(a, b)
-
     def minimum(self, a: Any, b: Any) -> da.Array:
         return da.minimum(a, b)
 

@@ -163,11 +163,6 @@ class NumpyBackend(Backend):
         fix = ((np.asarray(a) % b) != 0) & ((np.asarray(a) < 0) != (np.asarray(b) < 0))
         return q + fix
 
-    def true_divide(self, a: Any, b: Any) -> np.ndarray:
-        if self.fdtype is np.float64:  # NumPy divides integers into float64 in its loop: no copy
-            return a / b
-        return super().true_divide(a, b)
-
     def minimum(self, a: Any, b: Any) -> Any:
         return np.minimum(a, b)
 
