@@ -274,3 +274,18 @@ def test_texts_of_one_shape_share_compiled_code_not_values(k: KlongInterpreter) 
     for name in ("p", "q"):
         with pytest.raises(KlongError, match=f"undefined: {name} "):
             k(f"{{[{name}];x+{name}}}(0)")
+
+
+# -- integers leaving int64 where a vector meets a matrix (issue 20) ----------
+
+@pytest.mark.parametrize("text, want", [
+    # kg's outputs: each element of the vector meets a row of the matrix
+    ("M::[[3037000500 2] [3 4]];{[b];b::y;{+/x*b}'x}(M;M)",
+     "[[9223372037000250006 6074001008] [9111001512 22]]"),
+    ("[3037000500 2]*[[3037000500 2] [3 4]]", "[[9223372037000250000 6074001000] [6 8]]"),
+    ("[[3037000500 2] [3 4]]*[3037000500 2]", "[[9223372037000250000 6074001000] [6 8]]"),
+    ("[3037000500 2]+[[1 2] [9223372036854775807 1]]", "[[3037000501 3037000502] [9223372036854775809 3]]"),
+    ("[[[1 2]] [[3 4]]]-[-9223372036854775807 2]", "[[[9223372036854775808 9223372036854775809]] [[1 2]]]"),
+])
+def test_exact_integers_broadcast_a_vector_over_rows(k: KlongInterpreter, text: str, want: str) -> None:
+    assert k.shower.show(k(text)) == want

@@ -505,6 +505,8 @@ class Verbs:
     def _exact_rec(self, f: Callable, a: Any, b: Any) -> Any:
         if type(a) is list:
             if type(b) is list:
+                if len(a) != len(b):  # an axis of 1 that ``align`` added broadcasts
+                    a, b = (a * len(b), b) if len(a) == 1 else (a, b * len(a))
                 return self.mklist([self._exact_rec(f, x, y) for x, y in zip(a, b)])
             return self.mklist([self._exact_rec(f, x, b) for x in a])
         if type(b) is list:
