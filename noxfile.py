@@ -11,13 +11,17 @@
   a wheel, installed with klong-core and klong-cli wheels alone, used and checked by the
   conformance kit.
 - ``bench``: the benchmarks (prints ratios, never fails on speed).
-- ``reference``: build the reference interpreter kg (needs ``cc``) and regenerate the
+- ``reference`` (not a default: needs ``shared/`` beside the clone, or
+  ``KLONG_REFERENCE_LIB``): the author's library modules run as programs on
+  numpy, torch and dask, their output compared byte for byte with kg's.
+- ``regen``: build the reference interpreter kg (needs ``cc``) and regenerate the
   expected outputs of the reference tests (packages/klong-core/tests/reference).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -119,16 +123,36 @@ def dask(session: nox.Session) -> None:
                 *session.posargs)
 
 
-@nox.session(python=False)
+def find_reference() -> Path | None:
+    """``shared/reference/klong-c`` beside the clone (or beside a folder above it, for
+    a worktree), or the parent of ``$KLONG_REFERENCE_LIB``; None when neither is there."""
+    env = os.environ.get("KLONG_REFERENCE_LIB")
+    found = [Path(env).parent] if env else [d.parent / "shared/reference/klong-c" for d in [ROOT, *ROOT.parents]]
+    return next((d for d in found if (d / "lib").is_dir()), None)
+
+
+@nox.session
 def reference(session: nox.Session) -> None:
+    """The programs that load the author's library modules (tests marked
+    ``reference_lib``), on numpy, torch and dask: what kg printed, byte for byte."""
+    if find_reference() is None:
+        session.error("the reference library is missing: put shared/ beside the clone "
+                      "(../shared/reference/klong-c/lib) or set KLONG_REFERENCE_LIB")
+    install_klong(session, DASK, "pytest")
+    session.run("pytest", "-p", "no:cacheprovider", "-q", "--reference-lib", "-m", "reference_lib",
+                "packages/klong-core/tests/test_reference_programs.py", *session.posargs)
+
+
+@nox.session(python=False)
+def regen(session: nox.Session) -> None:
     """Build kg from ../shared/reference/klong-c and regenerate every expected output
     of the reference tests (tables, program .out files); ``-- tables`` for one part."""
     if shutil.which("cc") is None:
         session.error("needs a C compiler (cc) to build the reference interpreter")
-    # shared/ lies beside the clone (or beside a folder above it, for a worktree)
-    builds = [d.parent / "shared/reference/klong-c/build.sh" for d in [ROOT, *ROOT.parents]]
-    build = next((b for b in builds if b.is_file()), builds[0])
-    kg = session.run("bash", str(build), silent=True, external=True).strip().splitlines()[-1]
+    found = find_reference()
+    if found is None:
+        session.error("the reference interpreter's sources are missing: put shared/ beside the clone")
+    kg = session.run("bash", str(found / "build.sh"), silent=True, external=True).strip().splitlines()[-1]
     reference_dir = ROOT / "packages" / "klong-core" / "tests" / "reference"
     session.run("python", str(reference_dir / "regen.py"), "--kg", kg, *session.posargs, external=True)
 

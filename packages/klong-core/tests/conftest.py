@@ -18,6 +18,34 @@ from klong.plugins import list_backends
 BACKENDS = [b.name for b in list_backends() if b.status == "ok"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--reference-lib", action="store_true",
+                     help="also run the tests marked reference_lib, which need the reference "
+                          "interpreter's library (nox -s reference)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``--reference-lib`` the library must be there: a missing one is an error."""
+    if config.getoption("reference_lib"):
+        sys.path.insert(0, str(Path(__file__).parent / "reference"))
+        import kgref
+        try:
+            kgref.reference_lib()
+        except FileNotFoundError as e:
+            raise pytest.UsageError(f"--reference-lib: {e}") from None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without ``--reference-lib``, tests that need the reference library are
+    deselected (counted as such): a clone needs nothing beside it."""
+    if config.getoption("reference_lib"):
+        return
+    dropped = [item for item in items if item.get_closest_marker("reference_lib")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not item.get_closest_marker("reference_lib")]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``backend_name``: each installed backend in turn, or those of ``--klong-backend``."""
     if "backend_name" in metafunc.fixturenames:

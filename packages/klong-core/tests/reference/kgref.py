@@ -59,6 +59,12 @@ def program_files() -> list[Path]:
     return [p for p in program_sources() if p.with_suffix(".out").is_file()]
 
 
+def needs_reference_lib(program: Path) -> bool:
+    """Whether a program loads a module (``.l``): those come from the reference
+    library, which only the ``reference`` session (``--reference-lib``) has."""
+    return b".l(" in program.read_bytes()
+
+
 # -- the expression tables: cases/NAME.tsv ---------------------------------------------
 #: what a table records for an expression kg rejected with an error
 ERROR = "!error"

@@ -1,5 +1,5 @@
 """Regenerate the reference tests' expected outputs with the reference
-interpreter kg (``nox -s reference`` runs this after building kg).
+interpreter kg (``nox -s regen`` runs this after building kg).
 
     python regen.py [--kg PATH] [programs] [tables] [pending]
 
