@@ -54,6 +54,22 @@ def test_limits_are_the_interpreters_or_one_calls(backend_name: str) -> None:
     assert k("+/!100") == 4950
 
 
+@pytest.mark.parametrize("src", ['.E("{1}{x+1}:~0")', '.E(".E(""{1}{x+1}:~0"")")',
+                                 '{.E(x)}("{1}{x+1}:~0")'])
+def test_a_limit_keeps_its_class_through_E(backend_name: str, src: str) -> None:
+    """docs/security.md tells hosts to catch LimitError: .E must not hide it."""
+    k = KlongInterpreter(backend=backend_name, limits=Limits(steps=5000))
+    with pytest.raises(LimitError, match=r'^\.E "\{1\}\{x\+1\}:~0": step limit') as caught:
+        k(src)
+    assert caught.value.limit == "steps" and caught.value.pos is not None
+
+
+def test_an_unfinished_text_through_E_is_a_plain_error(k: KlongInterpreter) -> None:
+    with pytest.raises(KlongError, match="not closed") as caught:
+        k('.E("[1")')
+    assert type(caught.value) is KlongError  # the REPL must not wait for more input
+
+
 def test_a_stopped_function_restores_its_bindings(k: KlongInterpreter) -> None:
     k("x::7;f::{[a];a::x;{1}{x+1}:~a}")
     limit_of(k, "f(1)", steps=100)

@@ -24,6 +24,14 @@ class KlongError(Exception):
                 self.origin = origin
         return self
 
+    def reworded(self, message: str) -> "KlongError":
+        """The same error (its class, limit, position) with another message: a
+        host catching ``LimitError`` still catches it through ``.E``."""
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.args, new.message = (message,), message
+        return new
+
     def line_col(self) -> tuple[int, int] | None:
         if self.pos is None or self.source is None:
             return None

@@ -302,10 +302,14 @@ def install(k: Any) -> None:
             return k.run(src, origin=None)
         except KlongError as e:
             # name the text; the position (and its caret) stay those inside the text.
-            # A plain KlongError even for unfinished text: the REPL must not wait for more
+            # A plain KlongError for unfinished text (the REPL must not wait for more);
+            # any other error keeps its class
             if e.message.startswith(".E "):
                 raise
-            raise KlongError(f".E {_quote(src)}: {e.message}", e.pos, e.source, e.origin) from None
+            message = f".E {_quote(src)}: {e.message}"
+            if isinstance(e, KlongIncomplete):
+                raise KlongError(message, e.pos, e.source, e.origin) from None
+            raise e.reworded(message) from None
 
     @fn(".l", 1)
     def load(a: Any) -> Any:
