@@ -16,6 +16,9 @@ from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, M
 from .values import Symbol
 
 _CLOSERS = {L.RPAR: "')'", L.RBRK: "']'", L.RBRC: "'}'"}
+# adverbs of dyadic verbs: the manual lets them start a chain of adverbs only,
+# since a verb with an adverb is a monad (kg: "monad expected in chained adverb")
+_DYADIC_ADVERBS = frozenset(("/", "\\", ":\\", ":'", ":/"))
 
 
 class Parser:
@@ -106,6 +109,9 @@ class Parser:
         if self.starts_verb():
             pos = self.tok.pos
             verb, left_over = self.dyadic_verb()
+            if isinstance(verb, AdvVerb) and isinstance(verb.verb, AdvVerb):  # as in kg
+                raise KlongError("syntax error: a verb with a chain of adverbs is a monad: "
+                                 "it takes no left argument", pos, self.src)
             if left_over is not None:  # `1 f(2)`: f is the verb, (2) starts its operand
                 return Dyad(pos, verb, left, self.expr(left_over))
             return Dyad(pos, verb, left, self.expr())
@@ -137,6 +143,9 @@ class Parser:
     def adverbs(self, verb: Node) -> Node:
         while self.tok.kind == L.ADV:
             t = self.advance()
+            if isinstance(verb, AdvVerb) and t.value in _DYADIC_ADVERBS:
+                raise self.error(f"monad expected in chained adverb: {t.value} takes a dyadic verb, "
+                                 f"and a verb with an adverb is a monad", t)
             verb = AdvVerb(t.pos, verb, t.value)
         return verb
 

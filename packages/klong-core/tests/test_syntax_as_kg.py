@@ -1,0 +1,43 @@
+"""Syntax where the reference interpreter kg decides what the spec leaves
+open: chains of adverbs, what a list literal may hold, .rs on malformed
+text, .f outside a function, empty functions and projections. Each value
+is what kg prints; each error is one kg reports too."""
+
+from __future__ import annotations
+
+import pytest
+
+from klong import KlongError, KlongInterpreter
+
+
+@pytest.mark.parametrize("src, shown", [
+    # a chain of adverbs: the first may be any adverb, the next ones take monads
+    ("+/'[[1 2] [3 4]]", "[3 7]"),
+    ("{x+y}/'[[1 2] [3 4]]", "[3 7]"),
+    (",/'[[[1] [2]] [[3] [4]]]", "[[1 2] [3 4]]"),
+    ("+:''[[1 2 3] [4 5 6]]", "[[3 5] [9 11]]"),
+    ("+\\'[[1 2] [3 4]]", "[[1 3] [3 7]]"),
+    (",/:~[1 [2 [3 [4] 5] 6] 7]", "[1 2 3 4 5 6 7]"),
+    (",/\\~[1 [2 [3] 4]]", "[[1 [2 [3] 4]] [1 2 [3] 4] [1 2 3 4]]"),
+    ("#'\\~[1 2]", "[[1 2]]"),
+    ("-:''[[1 2] [3 4]]", "[[-1] [-1]]"),
+    ("{x+y}(1;)''[[1 2] [3 4]]", "[[2 3] [4 5]]"),
+    ("|/''[[[1 2] [3 4]]]", "[[2 4]]"),
+])
+def test_chained_adverbs(k: KlongInterpreter, src: str, shown: str) -> None:
+    assert k.show(k.run(src)) == shown
+
+
+@pytest.mark.parametrize("src, at", [
+    # an adverb of a dyad after the first adverb: "monad expected in chained adverb"
+    ("+/\\[[1 2] [3 4]]", 2), ("+\\\\[1 2]", 2), ("+//[1 2]", 2), ("+'/[1 2]", 2),
+    ("-'\\[1 2]", 2), ("+/:'[[1 2] [3 4]]", 2), ("+':\\[1 2 3]", 2), ("+'':/[1 2 3]", 3),
+    ("{x}:~/[1 2]", 5), ("f::{x+y};f/\\[[1 2] [3 4]]", 11),
+    # a chain is a monad: kg fails on every chain given a left argument
+    ("1+/'[[1 2] [3 4]]", 1), ("[1 2],''[3 4]", 5), ("1,:\\'[1 2]", 1),
+    ("2{x+1}:*'[1 2]", 1), ("[1 2]{x,y}''[3 4]", 5),
+])
+def test_chained_adverbs_kg_refuses(k: KlongInterpreter, src: str, at: int) -> None:
+    with pytest.raises(KlongError) as e:
+        k.run(src)
+    assert e.value.pos == at
