@@ -17,6 +17,7 @@ import weakref
 from functools import cmp_to_key
 from typing import Any, Callable
 
+from . import grade
 from .backend import Backend
 from .errors import KlongError
 from .nested import rebuild
@@ -929,18 +930,27 @@ class Verbs:
     def _grade(self, a: Any, desc: bool) -> Any:
         op = ">" if desc else "<"
         if isinstance(a, self.AT) and a.ndim == 1:
-            return self.B.argsort(a, descending=desc) if a.shape[0] else []
+            return grade.grade_array(self.B, a, desc) if a.shape[0] else []
         if type(a) is str:
-            idx = sorted(range(len(a)), key=lambda i: a[i], reverse=desc)
-            return self.mklist(idx)
+            return grade.grade_ranks(self.B, [ord(c) for c in a], desc) if a else []
         if not self.is_list(a):
             raise err(op, f"type error: {type_name(a)} is not a list")
-        items = self.elems(a)
         try:
-            key = cmp_to_key(lambda i, j: self.compare(items[i], items[j]))
-            return self.mklist(sorted(range(len(items)), key=key, reverse=desc))
+            rank = self._ranks(self.elems(a))
         except KlongError as e:
             raise err(op, e.message) from None
+        return grade.grade_ranks(self.B, rank, desc) if rank else []
+
+    def _ranks(self, items: list) -> list[int]:
+        """Dense ranks of ``items`` under Klong's ordering (equal items, equal
+        ranks), for kg's tie order."""
+        cmp = self.compare
+        order = sorted(range(len(items)), key=cmp_to_key(lambda i, j: cmp(items[i], items[j])))
+        rank, r = [0] * len(items), 0
+        for p, q in zip(order, order[1:]):
+            r += cmp(items[p], items[q]) != 0
+            rank[q] = r
+        return rank
 
     def group(self, a: Any) -> Any:
         if not self.is_list(a) and type(a) is not str:
