@@ -41,3 +41,47 @@ def test_chained_adverbs_kg_refuses(k: KlongInterpreter, src: str, at: int) -> N
     with pytest.raises(KlongError) as e:
         k.run(src)
     assert e.value.pos == at
+
+
+@pytest.mark.parametrize("src, shown", [
+    # kg reads a list literal as data: every other character is a symbol
+    ("[1 + 2]", "[1 :+ 2]"),
+    ("[;1+1]", "[:; 1 :+ 1]"),
+    ("[1 ++ 2]", "[1 :+ :+ 2]"),
+    ("[` @ $ #]", "[:` :@ :$ :#]"),
+    ("[( ) { }]", "[:( :) :{ :}]"),
+    ("[1 }]", "[1 :}]"),
+    ("['/\\ \\~ \\*]", "[:' :/ :\\ :\\~ :\\*]"),
+    ("[1 -2 - 3 -a]", "[1 -2 :- 3 :- :a]"),
+    # ':' and the next character, whatever it is, are one symbol
+    ("[:+ :; ::]", "[::+ ::; :::]"),
+    ("[:' :/ :\\ :~ :*]", "[::' ::/ ::\\ ::~ ::*]"),
+    ("[:[ 1]", "[::[ 1]"),
+    ("[:] 1]", "[::] 1]"),
+    ("[1 :| 2]", "[1 ::| 2]"),
+    ("[1 : 2]", "[1 ::  2]"),
+    # ... except a name, a number, a comment and a dictionary
+    ('[:a :1 :"comment" :{[1 2]}]', "[:a 1 :{[1 2]}]"),
+    ("[0c; 0c]]", "[0c; 0c]]"),
+    ("[a.b 1e2 0x1f]", "[:a.b 100.0 31]"),
+    ("[+\n1]", "[:+ 1]"),
+    ("[[1 +] [;]]", "[[1 :+] [:;]]"),
+    (":{[1 +]}", ":{[1 :+]}"),
+    (":{[[1 2] [+ ;]]}", ":{[[1 2] [:+ :;]]}"),
+    ("#[1 + 2]", "3"),
+    ('.rs("[1 + 2]")', "[1 :+ 2]"),
+    # a function's first list followed by ';' declares its locals
+    ("{[1 + 2]}()", "[1 :+ 2]"),
+    ("{[a;b]}()", "[:a :; :b]"),
+    ("{[a +];a::2;a}()", "2"),
+    ("a::5;{[a;b];a::1;a}();a", "5"),
+    ("a::5;{[a,b];a::1;a}();a", "5"),
+])
+def test_list_literals_hold_any_characters(k: KlongInterpreter, src: str, shown: str) -> None:
+    assert k.show(k.run(src)) == shown
+
+
+@pytest.mark.parametrize("src", ["{[a;b] a::1;a}()", "[1 2]:[", ":{1}", ":{[1]}"])
+def test_list_literals_kg_refuses(k: KlongInterpreter, src: str) -> None:
+    with pytest.raises(KlongError):
+        k.run(src)

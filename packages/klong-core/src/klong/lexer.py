@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import KlongError, KlongIncomplete
+from .nodes import DictLit
 from .numtext import text_int
 from .values import Char, Symbol
 
 # token kinds
 NUM, CHAR, STR, SYM, QSYM, OP, ADV = "num", "char", "str", "sym", "qsym", "op", "adv"
-LPAR, RPAR, LBRK, RBRK, LBRC, RBRC = "(", ")", "[", "]", "{", "}"
-COND, ELIF, DICT, SEMI, END = ":[", ":|", ":{", ";", "end"
+LPAR, RPAR, RBRK, LBRC, RBRC = "(", ")", "]", "{", "}"
+COND, ELIF, SEMI, END = ":[", ":|", ";", "end"
+LIST, DICT = "list", "dict"  # a whole list or dictionary literal: its value is the data read
 
 OP_CHARS = set("!#$%&*+,-./;<=>?@\\^_|~")  # the manual's class omits # (Size, Take)
 SYM_START = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
@@ -64,7 +66,13 @@ class Lexer:
             if c == ":" and i + 1 < n and src[i + 1] == '"':
                 self.pos = self._string_end(i + 1)  # a comment
                 continue
-            tok = self._token(i, c)
+            if c == "[":
+                items, end = self._items(i, i + 1, "]")
+                tok = Token(LIST, items, i, end)
+            elif src.startswith(":{", i):
+                tok = Token(DICT, self._dictionary(i), i, self.pos)
+            else:
+                tok = self._token(i, c)
             self.pos = tok.end
             return tok
 
@@ -82,7 +90,7 @@ class Lexer:
             return Token(SYM, src[i:j], i, j)
         if c == ":":
             return self._shifted(i)
-        if c in "([{":
+        if c in "({":
             return self._open(Token(c, c, i, i + 1))
         if c in ")]}":
             if self.opened:
@@ -112,8 +120,6 @@ class Lexer:
         d = src[i + 1]
         if d == "[":
             return self._open(Token(COND, ":[", i, i + 2))
-        if d == "{":
-            return self._open(Token(DICT, ":{", i, i + 2))
         if d == "(":  # compatibility form of application: f:(x)
             return self._open(Token(LPAR, "(", i, i + 2))
         if d == "|":
@@ -132,6 +138,70 @@ class Lexer:
         if d in OP_CHARS or d == ":":
             return Token(OP, ":" + d, i, i + 2)
         raise self.error(f"lexical error: cannot shift {d!r}", i)
+
+    # -- literal data, read as kg's reader reads it ---------------------------------
+    def _items(self, start: int, i: int, closer: str) -> tuple[list, int]:
+        """The data from ``i`` up to ``closer`` (a list or dictionary opened at
+        ``start``), and the offset past the closer. Inside, every character
+        is data: an operator, ';', a bracket or an adverb is a symbol
+        (``[1 + 2]`` is ``[1 :+ 2]``), and newlines are blanks."""
+        items: list = []
+        while True:
+            i = self._blank(i, start, closer)
+            if self.src[i] == closer:
+                return items, i + 1
+            value, i = self._datum(i)
+            items.append(value)
+
+    def _blank(self, i: int, start: int, closer: str) -> int:
+        """``i`` past blanks and comments; end of input leaves the literal open."""
+        src, n = self.src, len(self.src)
+        while True:
+            while i < n and src[i] in " \t\r\f\n":
+                i += 1
+            if i >= n:
+                raise self.error(f"syntax error: unexpected end of input: "
+                                 f"{src[start:start + len(closer)]} is not closed", start, incomplete=True)
+            if not src.startswith(':"', i):
+                return i
+            i = self._string_end(i + 1)
+
+    def _datum(self, i: int) -> tuple[Any, int]:
+        """One element of a list literal at ``i`` and the offset past it."""
+        src, n = self.src, len(self.src)
+        c = src[i]
+        if c == "[":
+            return self._items(i, i + 1, "]")
+        if src.startswith(":{", i):
+            d = self._dictionary(i)
+            return d, self.pos
+        if c in DIGITS or (c == "-" and i + 1 < n and src[i + 1] in DIGITS) or c == '"':
+            tok = self._token(i, c) if c != "-" else self._token(i + 1, src[i + 1])
+            value = -tok.value if c == "-" else tok.value
+            return value, tok.end
+        if c in SYM_START:
+            j = i + 1
+            while j < n and src[j] in SYM_CHARS:
+                j += 1
+            return Symbol(src[i:j]), j
+        if c == ":" and i + 1 < n:
+            d = src[i + 1]
+            if d in SYM_START or d in DIGITS:
+                tok = self._shifted(i)
+                return tok.value, tok.end
+            return Symbol(":" + d), i + 2
+        if c == "\\" and i + 1 < n and src[i + 1] in "~*":
+            return Symbol(src[i:i + 2]), i + 2
+        return Symbol(c), i + 1
+
+    def _dictionary(self, i: int) -> DictLit:
+        """The dictionary literal at ``i`` (``:{``); sets ``pos`` past it."""
+        items, end = self._items(i, i + 2, "}")
+        for t in items:
+            if type(t) is not list or len(t) != 2:
+                raise self.error("syntax error: a dictionary holds [key value] tuples", i)
+        self.pos = end
+        return DictLit(i, [(t[0], t[1]) for t in items])
 
     def _open(self, tok: Token) -> Token:
         self.opened.append(tok)

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import lexer as L
 from .errors import KlongError, KlongIncomplete
-from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
+from .nodes import (AdvVerb, Apply, Cond, Const, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
 from .values import Symbol
 
@@ -88,6 +88,8 @@ class Parser:
     def describe(tok: L.Token) -> str:
         if tok.kind == L.END:
             return "end of input"
+        if tok.kind in (L.LIST, L.DICT):
+            return f"{'list' if tok.kind == L.LIST else 'dictionary'} literal"
         return f"{tok.kind} {tok.value!r}" if tok.kind in (L.NUM, L.SYM, L.STR) else repr(tok.value)
 
     def program(self, closer: str) -> list[Node]:
@@ -179,11 +181,11 @@ class Parser:
             return self.postfix(inner)
         if k == L.LBRC:
             return self.postfix(self.function())
-        if k == L.LBRK:
+        if k == L.LIST:
             self.advance()
-            return Const(t.pos, self.list_body())
+            return Const(t.pos, t.value)
         if k == L.DICT:
-            return self.dictionary()
+            return self.advance().value
         if k == L.COND:
             self.advance()
             return self.conditional(t.pos)
@@ -227,13 +229,12 @@ class Parser:
         self.scopes.append(set())
         local_names: list[str] = []
         first: Node | None = None
-        if self.tok.kind == L.LBRK:
+        if self.tok.kind == L.LIST:
             t = self.advance()
-            items, separated = self.local_names()
-            if separated or (self.at_semi() and all(isinstance(i, Symbol) for i in items)):
-                local_names = [i.name for i in items]
+            if self.at_semi() and all(isinstance(i, Symbol) for i in t.value):
+                local_names = local_variables(t.value)
             else:
-                first = self.expr(self.postfix(Const(t.pos, items)))
+                first = self.expr(self.postfix(Const(t.pos, t.value)))
                 if self.tok.kind not in (L.SEMI, L.RBRC):
                     raise self.error(f"unexpected {self.describe(self.tok)}")
         body = [first] if first is not None else []
@@ -255,51 +256,6 @@ class Parser:
         self.expect(L.RBRK, "']' closing the conditional")
         return Cond(pos, pred, then, other)
 
-    def local_names(self) -> tuple[list, bool]:
-        """What follows ``{[``: names, which the reference also accepts
-        separated by ';' or ',' (``{[a;b]...}``, ``{[a,b]...}``), or else the
-        items of a list literal. Says whether separators were seen."""
-        items: list[Any] = []
-        separated = False
-        while self.tok.kind == L.SYM or (items and self.tok.value in (";", ",")
-                                         and self.tok.kind in (L.SEMI, L.OP)):
-            t = self.advance()
-            if t.kind == L.SYM:
-                items.append(Symbol(t.value))
-            else:
-                separated = True
-        if separated:
-            self.expect(L.RBRK, "']' closing the local variables")
-            return items, True
-        return self.list_body(items), False
-
-    # -- literal data -----------------------------------------------------------
-    def list_body(self, items: list | None = None) -> list:
-        """Items of a list literal up to and including its ']' (after ``items``)."""
-        items = [] if items is None else items
-        while True:
-            t = self.tok
-            k = t.kind
-            if k == L.RBRK:
-                self.advance()
-                return items
-            if k in (L.NUM, L.CHAR, L.STR, L.QSYM):
-                items.append(self.advance().value)
-            elif k == L.SYM:
-                items.append(Symbol(self.advance().value))
-            elif k == L.LBRK:
-                self.advance()
-                items.append(self.list_body())
-            elif k == L.DICT:
-                items.append(self.dictionary())
-            elif k == L.OP and t.value == "-" and self.peek().kind == L.NUM and self.peek().pos == t.end:
-                self.advance()
-                items.append(-self.advance().value)
-            elif k == L.SEMI and t.value == "\n":
-                self.advance()
-            else:
-                raise self.error(f"unexpected {self.describe(t)} in a list")
-
     def datum(self) -> Any:
         """One data object, as ``.r`` and ``.rs`` read it: a number (a leading
         '-' allowed), character, string, symbol, list or dictionary."""
@@ -312,27 +268,15 @@ class Parser:
             return self.advance().value
         if k == L.SYM:
             return Symbol(self.advance().value)
-        if k == L.LBRK:
-            self.advance()
-            return self.list_body()
-        if k == L.DICT:
-            return self.dictionary()
+        if k in (L.LIST, L.DICT):
+            return self.advance().value
         raise self.error(f"unexpected {self.describe(t)}, expected a data object")
 
-    def dictionary(self) -> DictLit:
-        start = self.advance()
-        pairs = []
-        while self.tok.kind != L.RBRC:
-            t = self.tok
-            if t.kind != L.LBRK:
-                raise self.error("a dictionary holds [key value] tuples")
-            self.advance()
-            items = self.list_body()
-            if len(items) != 2:
-                raise self.error("a dictionary tuple has exactly two elements", t)
-            pairs.append((items[0], items[1]))
-        self.advance()
-        return DictLit(start.pos, pairs)
+
+def local_variables(items: list[Symbol]) -> list[str]:
+    """The locals a function's ``[...];`` declares: its names (kg also takes
+    ``[a;b]`` and ``[a,b]``, whose ``;`` and ``,`` no text could name)."""
+    return [i.name for i in items if i.name[0] in L.SYM_START]
 
 
 def parse(src: str) -> list[Node]:
