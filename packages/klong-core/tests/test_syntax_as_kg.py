@@ -85,3 +85,35 @@ def test_list_literals_hold_any_characters(k: KlongInterpreter, src: str, shown:
 def test_list_literals_kg_refuses(k: KlongInterpreter, src: str) -> None:
     with pytest.raises(KlongError):
         k.run(src)
+
+
+@pytest.mark.parametrize("text", ['"', '"abc', "1 2", "[1 2] 3", "1.2.3", "0x", ":{1}", ")",
+                                  "+", "@", ";", "1:", '1 :"x', "0xfg"])
+def test_read_string_of_malformed_text_is_undefined(k: KlongInterpreter, text: str) -> None:
+    """.rs(TEXT), TEXT written as a Klong string: kg gives :undefined, never an error."""
+    assert k.show(k.run(f'.rs("{text.replace(chr(34), chr(34) * 2)}")')) == ":undefined"
+
+
+@pytest.mark.parametrize("src, shown", [
+    (".f", "[]"), (".p(.f)", "[]"), ("{.f}()", ":nilad"), ("g::{.f};g()", ":nilad"),
+    ("{[a]}()", "[:a]"), ("{[a];a::1;a}()", "1"), ("{[1 2 3];2}()", "2"),
+    ("{x+y}(1;)(2)", "3"), ("{x-y}(;10)(3)", "-7"), ("f3::{x,y,z};f3(1;;)(2;3)", "[1 2 3]"),
+    ("f3::{x,y,z};g::f3(1;;);g(;3)(2)", "[1 2 3]"), ("f::{x+y};(f)(1;2)", "3"),
+])
+def test_functions_and_projections_as_kg(k: KlongInterpreter, src: str, shown: str) -> None:
+    assert k.show(k.run(src)) == shown
+
+
+@pytest.mark.parametrize("src, at", [
+    # a function holds no empty expression
+    ("{}", 1), ("{;}", 1), ("{1;}", 3), ("{;1}", 1), ("{1;;2}", 3), ("{[a];}", 5),
+    # a projection onto no argument
+    ("{x,y,z}(;;)", 7), ("{x,y}(;)", 5), ("f::{x,y};f(;)", 10),
+    # an application's value is not applied again; a projection's once, in full
+    ("f3::{x,y,z};f3(1;;)(;3)(2)", 19), ("f3::{x,y,z};f3(1;;)(2;)", 19), ("{x}(1)(2)", 6),
+    ("f::{{x+y}};f()(1;2)", 14), ("f3::{x,y,z};f3(1;;)(2;3)(4)", 24), ("f::{x+y};(f)(1;)(2)", 16),
+])
+def test_functions_and_projections_kg_refuses(k: KlongInterpreter, src: str, at: int) -> None:
+    with pytest.raises(KlongError, match="^syntax error") as e:
+        k.run(src)
+    assert e.value.pos == at and type(e.value) is KlongError  # complete text: no REPL continuation

@@ -47,6 +47,33 @@ from klong import KlongError, KlongInterpreter
     ('"xyyyyz"?"yy"', "[1 2 3]"),
     (':{[1 2]}?1', "2"),
     (':{[1 2]}?[1 2]', ":undefined"),
+    # amend without an index is its left operand, whatever the value
+    ('"":=[1]', '""'),
+    ('"abc":=[1]', '"abc"'),
+    ('"abc":=["xy"]', '"abc"'),
+    ("[1 2 3]:=[9]", "[1 2 3]"),
+    ("[1 2 3]:=[]", "[1 2 3]"),
+    # a substring may start at #a (the string grows); a character only within a
+    ('"abc":=["xy" 3]', '"abcxy"'),
+    ('"":=["xy" 0]', '"xy"'),
+    ('"abc":=["" 3]', '"abc"'),
+    ('"abc":=0cx,2', '"abx"'),
+    ('"abc":=[0cx 2 0]', '"xbx"'),
+    ('"abc":=["xy" 2 0]', '"xyxy"'),
+    # shape: the length, then the longest common prefix of the elements' shapes
+    ("^[[[1] [2]] [[3] [4 5]]]", "[2 2]"),
+    ("^[[[1 2] [3 4]] [[5 6] [7 8 9]]]", "[2 2]"),
+    ("^[[[1 2] [3 4]] [5 6]]", "[2 2]"),
+    ("^[[[1 2] [3 4] [5 6]] [[1 2] [3 4] [5]]]", "[2 3]"),
+    ("^[[[[1] [2]] [[3] [4]]] [[[5] [6]] [[7] [8 9]]]]", "[2 2 2]"),
+    ('^[["ab" "cd"] ["ef" "g"]]', "[2 2]"),
+    ("^[[[1 2]] [[3]]]", "[2 1]"),
+    ("^[[1 2] [3 4 5]]", "[2]"),
+    ("^[[1 2] 3]", "[2]"),
+    ('^["" ""]', "[2 0]"),            # in a list, "" has the shape [0]; alone, 0
+    ('^[["" ""] ["" ""]]', "[2 2 0]"),
+    ('^""', "0"),
+    ("^[[] []]", "[2]"),
 ])
 def test_prints_what_kg_prints(k: KlongInterpreter, src: str, shown: str) -> None:
     assert k.show(k.run(src)) == shown
@@ -63,6 +90,14 @@ def test_prints_what_kg_prints(k: KlongInterpreter, src: str, shown: str) -> Non
     (":=/[1 2]", ":=: no monadic form"),     # an adverb on a dyad-only operator needs its monad
     (":%\\[8 2]", ":%: no monadic form"),
     ("f::{:=:'x}", ":=: no monadic form"),  # found when the function is read, as kg
+    ('"abc":=0cx,3', ":=: range error"),     # a character never extends a string
+    ('"":=[0cx 0]', ":=: range error"),
+    ('"abc":=["xy" 4]', ":=: range error"),  # a substring starts at most at #a
+    ('"abc":=,0c1', ":=: type error"),       # the right operand is a list, never a string
+    ('[1 2 3]:="x"', ":=: type error"),
+    ('"abc":=[1 0]', ":=: type error"),      # a string takes characters and strings
+    ("[]:=[9 0]", ":=: range error"),
+    ("[1 2 3]:=[9 1.0]", ":=: expected an integer"),
 ])
 def test_refuses_what_kg_refuses(k: KlongInterpreter, src: str, message: str) -> None:
     with pytest.raises(KlongError, match=re.escape(message)):

@@ -200,7 +200,7 @@ class Source:
         if node.name == ".f" and comp.scopes:
             return self.name("_k", comp.scopes[-1].lam)
         name, fallback = comp.resolve(node.name)
-        if fallback is not None:  # a module's name: the closure looks in two places
+        if fallback is not None or name == ".f":  # a module's name, or .f outside: the closure's rule
             t = self.name("t")
             self.emit(f"{t} = {self.name('_c', comp.closure(node))}()")
             return t

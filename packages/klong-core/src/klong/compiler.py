@@ -115,9 +115,11 @@ class Compiler:
         key = self.local(node.name)
         if key is not None:
             return _read_local(G, key, where, self.unbound(node.name, key))
-        if node.name == ".f" and self.scopes:
-            lam = self.scopes[-1].lam  # the function whose text this is
-            return lambda: lam
+        if node.name == ".f":
+            if self.scopes:
+                lam = self.scopes[-1].lam  # the function whose text this is
+                return lambda: lam
+            return lambda: G.get(".f", [])  # kg: outside any function, .f is []
         name, fallback = self.resolve(node.name)
         if fallback is None:
             def get() -> Any:

@@ -92,17 +92,20 @@ class Parser:
             return f"{'list' if tok.kind == L.LIST else 'dictionary'} literal"
         return f"{tok.kind} {tok.value!r}" if tok.kind in (L.NUM, L.SYM, L.STR) else repr(tok.value)
 
-    def program(self, closer: str) -> list[Node]:
-        """Expressions separated by ';' up to (not including) ``closer``."""
+    def body(self) -> list[Node]:
+        """A function's expressions, separated by ';', up to (not including) its
+        '}'. As in kg, none is empty: ``{}``, ``{;1}``, ``{1;}`` are errors."""
         body: list[Node] = []
         while True:
-            while self.tok.kind == L.SEMI:
-                self.advance()
-            if self.tok.kind == closer:
-                return body
+            if self.tok.kind in (L.SEMI, L.RBRC):
+                raise self.error(f"an expression expected before {self.describe(self.tok)}: "
+                                 "a function has no empty expression")
             body.append(self.expr())
-            if self.tok.kind not in (L.SEMI, closer):
+            if self.tok.kind == L.RBRC:
+                return body
+            if self.tok.kind != L.SEMI:
                 raise self.error(f"unexpected {self.describe(self.tok)}")
+            self.advance()
 
     # -- expressions ------------------------------------------------------------
     def expr(self, left: Node | None = None) -> Node:
@@ -178,7 +181,7 @@ class Parser:
             self.advance()
             inner = self.expr()
             self.expect(L.RPAR, "')'")
-            return self.postfix(inner)
+            return self.postfix(inner, again=False)
         if k == L.LBRC:
             return self.postfix(self.function())
         if k == L.LIST:
@@ -196,15 +199,27 @@ class Parser:
             self.scopes[-1].add(t.value)
         return Var(t.pos, t.value)
 
-    def postfix(self, node: Node) -> Node:
-        while self.tok.kind == L.LPAR:
-            pos = self.tok.pos
-            node = Apply(pos, node, self.arguments())
+    def postfix(self, node: Node, again: bool = True) -> Node:
+        """An argument list after ``node``, as kg reads them: an application's
+        value takes no second list, a projection's (``f(1;)(2)``) one more
+        without empty slots, where ``again`` (``node`` a name or a function)."""
+        if self.tok.kind != L.LPAR:
+            return node
+        node = Apply(self.tok.pos, node, self.arguments())
+        if again and None in node.args and self.tok.kind == L.LPAR:
+            t = self.tok
+            node = Apply(t.pos, node, self.arguments())
+            if None in node.args:
+                raise self.error("a projection is not projected again in one expression: "
+                                 "name it first (g::f(1;;);g(;3))", t)
+        if self.tok.kind == L.LPAR:
+            raise self.error("an application's value takes no argument list in the same "
+                             "expression: name it first (g::f(1);g(2))")
         return node
 
     def arguments(self) -> list:
         """'(' [e] (';' [e])* ')' -- an empty slot (None) makes a projection."""
-        self.advance()
+        opening = self.advance()
         if self.tok.kind == L.RPAR:
             self.advance()
             return []
@@ -222,6 +237,8 @@ class Parser:
             self.advance()
         if len(args) > 3:
             raise self.error("a function takes at most three arguments")
+        if len(args) > 1 and all(a is None for a in args):
+            raise self.error("too few arguments in projection: it needs at least one", opening)
         return args
 
     def function(self) -> Lam:
@@ -233,12 +250,18 @@ class Parser:
             t = self.advance()
             if self.at_semi() and all(isinstance(i, Symbol) for i in t.value):
                 local_names = local_variables(t.value)
+                self.advance()
             else:
-                first = self.expr(self.postfix(Const(t.pos, t.value)))
+                first = self.expr(self.postfix(Const(t.pos, t.value), again=False))
                 if self.tok.kind not in (L.SEMI, L.RBRC):
                     raise self.error(f"unexpected {self.describe(self.tok)}")
-        body = [first] if first is not None else []
-        body += self.program(L.RBRC)
+        if first is None:
+            body = self.body()
+        elif self.tok.kind == L.SEMI:
+            self.advance()
+            body = [first, *self.body()]
+        else:
+            body = [first]
         end = self.expect(L.RBRC, "'}'")
         used = self.scopes.pop() - set(local_names)  # a local x is no argument (as in kg)
         arity = 3 if "z" in used else 2 if "y" in used else 1 if "x" in used else 0

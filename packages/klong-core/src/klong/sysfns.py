@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from .errors import KlongBrokenPipe, KlongError, KlongExit, KlongIncomplete
 from .text import open_channel, read_from, read_source, to_text, write_to
-from .values import EOF, Builtin, Channel, Symbol
+from .values import EOF, UNDEFINED, Builtin, Channel, Symbol
 
 LIB_DIR = Path(__file__).parent / "lib"
 
@@ -230,17 +230,16 @@ def install(k: Any) -> None:
 
     @fn(".rs", 1)
     def read_string(a: Any) -> Any:
+        """The data object the text holds; :undefined where it holds none or
+        more than one (kg: :undefined where the text does not compile)."""
         from .parser import Parser
         src = need_str(".rs", a)
         try:
             p = Parser(src)
             obj = p.datum()
-            trailing = p.tok.kind not in ("end", ";")
-        except KlongError as e:
-            raise KlongError(f".rs: cannot read {_quote(src)}: {e.message}") from None
-        if trailing:
-            raise KlongError(f".rs: more than one object in {_quote(src)}")
-        return k.from_literal(obj)
+        except KlongError:
+            return UNDEFINED
+        return k.from_literal(obj) if p.tok.kind in ("end", ";") else UNDEFINED
 
     # -- channels ------------------------------------------------------------
     def open_file(name: str, path: str, mode: str) -> Channel:

@@ -58,6 +58,25 @@ def real_eq(a: float, b: float) -> bool:
         return False
 
 
+def _common_prefix(shapes: list) -> list:
+    """The longest common prefix of reversed shapes (None: an atom's), reversed:
+    the first shape, cut in place."""
+    s0, k = shapes[0], len(shapes[0] or ())
+    for s in shapes[1:]:
+        if s is None:
+            return []
+        if s != s0:
+            k = min(k, len(s))
+            j = 0
+            while j < k and s[-1 - j] == s0[-1 - j]:
+                j += 1
+            k = j
+    if not k:
+        return []
+    del s0[:len(s0) - k]
+    return s0
+
+
 def type_name(x: Any) -> str:
     t = type(x)
     if t is int:
@@ -845,13 +864,14 @@ class Verbs:
         return a.c if type(a) is Char else self.mklist([a])
 
     def shape(self, a: Any) -> Any:
-        s = self._shape(a)
+        s = None if type(a) is str and not a else self._shape(a)  # kg: ^"" is 0
         return 0 if s is None else self.mklist(s)
 
     def _shape(self, a: Any) -> list | None:
-        """The shape of a list: its length, then the shape its elements share, if
-        they all have one. Computed bottom-up with an explicit stack (nesting of
-        any depth, in linear time); each shape is built reversed, so a parent
+        """The shape of a list: its length, then the longest common prefix of
+        its elements' shapes (kg's rule: ``^[[[1] [2]] [[3] [4 5]]]`` is
+        ``[2 2]``). Computed bottom-up with an explicit stack (nesting of any
+        depth, in linear time); each shape is built reversed, so a parent
         extends its first element's shape in place."""
         todo: list = [(a, False)]
         done: list = []  # shapes of finished values, reversed, or None for atoms
@@ -865,17 +885,14 @@ class Verbs:
                 n = len(v)
                 subs = done[-n:]
                 del done[-n:]
-                s0 = subs[0]
-                if s0 is not None and all(s == s0 for s in subs):
-                    s0.append(n)
-                    done.append(s0)
-                else:
-                    done.append([n])
+                s0 = _common_prefix(subs)
+                s0.append(n)
+                done.append(s0)
             elif type(v) is str:
-                done.append([len(v)] if v else None)
+                done.append([len(v)])
             elif isinstance(v, self.AT):
                 done.append(list(v.shape)[::-1] if v.ndim and v.shape[0] else None)
-            else:  # kg: [] and "" have the shape of an atom
+            else:  # kg: [] has the shape of an atom
                 done.append(None)
         s = done[0]
         return None if s is None else s[::-1]
@@ -1204,14 +1221,12 @@ class Verbs:
         return a
 
     def amend(self, a: Any, b: Any) -> Any:
-        if not self.is_list(b) and type(b) is not str:
+        if not self.is_list(b):  # as kg: a string is no [value index ...]
             raise err(":=", "type error: right operand must be a list [value index ...]")
         if not self.is_list(a) and type(a) is not str:
             raise err(":=", f"type error: cannot amend {type_name(a)}")
         items = self.elems(b)
-        if not items:  # x:=[] is x
-            if type(b) is str:
-                raise err(":=", "type error: right operand must be a list [value index ...]")
+        if len(items) < 2:  # no index: x:=[] and x:=[v] are x, whatever v is (kg)
             return a
         v, idx = items[0], [self.int_arg(":=", i) for i in items[1:]]
         if type(a) is str:
@@ -1231,12 +1246,14 @@ class Verbs:
 
     def _amend_str(self, a: str, v: Any, idx: list[int]) -> str:
         if type(v) is Char:
-            v = v.c
-        elif type(v) is not str:
+            v, last = v.c, len(a) - 1  # a character replaces one: a string never grows
+        elif type(v) is str:
+            last = len(a)  # a substring may start at #a: it appends
+        else:
             raise err(":=", "type error: a string is amended with characters or strings")
         s = list(a)
         for i in idx:
-            if not 0 <= i <= len(s):  # i = #a appends
+            if not 0 <= i <= last:
                 raise err(":=", f"range error: index {i} out of bounds (length {len(a)})")
             if i + len(v) > len(s):
                 s.extend([" "] * (i + len(v) - len(s)))
