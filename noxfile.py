@@ -14,6 +14,10 @@
 - ``reference`` (not a default: needs ``shared/`` beside the clone, or
   ``KLONG_REFERENCE_LIB``): the author's library modules run as programs on
   numpy, torch and dask, their output compared byte for byte with kg's.
+- ``differential`` (not a default): the differential tester's long run, fast paths
+  on against the plain evaluator on numpy and torch (``KLONG_DIFF_CASES`` programs
+  per family and backend, default 2000) and dask (a fortieth of that);
+  ``KLONG_DIFF_SEED``, default one from the clock, logged.
 - ``regen``: build the reference interpreter kg (needs ``cc``) and regenerate the
   expected outputs of the reference tests (packages/klong-core/tests/reference).
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import nox
@@ -141,6 +146,21 @@ def reference(session: nox.Session) -> None:
     install_klong(session, DASK, "pytest")
     session.run("pytest", "-p", "no:cacheprovider", "-q", "--reference-lib", "-m", "reference_lib",
                 "packages/klong-core/tests/test_reference_programs.py", *session.posargs)
+
+
+@nox.session
+def differential(session: nox.Session) -> None:
+    """The differential tester (tests/test_differential.py) at length: numpy and torch
+    with ``KLONG_DIFF_CASES`` programs per family, dask with a fortieth of them (each
+    of its operations is a round trip to a local cluster: 10 a family take 12 minutes)."""
+    cases = int(os.environ.get("KLONG_DIFF_CASES", "2000"))
+    seed = os.environ.get("KLONG_DIFF_SEED", str(int(time.time())))
+    session.log(f"KLONG_DIFF_CASES={cases} KLONG_DIFF_SEED={seed} (set both to run this again)")
+    install_klong(session, DASK, "pytest")
+    test = "packages/klong-core/tests/test_differential.py"
+    for backends, n in (("numpy,torch", cases), ("dask", max(5, cases // 40))):
+        session.run("pytest", "-p", "no:cacheprovider", "-q", "--klong-backend", backends, test,
+                    *session.posargs, env={"KLONG_DIFF_CASES": str(n), "KLONG_DIFF_SEED": seed})
 
 
 @nox.session(python=False)

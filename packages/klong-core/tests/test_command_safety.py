@@ -52,6 +52,15 @@ def test_an_untrusted_interpreter_has_nothing_that_reaches_outside(backend_name:
     assert ".sys" in KlongInterpreter(backend=backend_name).globals
 
 
+def test_the_untrusted_option(tmp_path: Path) -> None:
+    (tmp_path / "p.kg").write_text('.p(+/!10);.sys("touch made")\n')
+    r = klong("--untrusted", "p.kg", cwd=tmp_path)
+    assert r.stdout == "45\n" and r.returncode == 1 and "undefined: .sys" in r.stderr
+    assert not (tmp_path / "made").exists()
+    r = klong("--untrusted", "-e", '.oc("x")', cwd=tmp_path)
+    assert r.returncode == 1 and "undefined: .oc" in r.stderr and not (tmp_path / "x").exists()
+
+
 def test_a_local_module_never_shadows_the_standard_library(here: Path) -> None:
     (here / "json.py").write_text("def dumps(x):\n    return 'not json'\n")
     (here / "string.py").write_text("VALUE = 42\n")

@@ -195,6 +195,29 @@ def test_backend_listing_and_switching(tmp_path: Path) -> None:
     assert s.handle("m") == "[[0 1 2] [3 4 5]]"  # the layout choice survives the switch
 
 
+@pytest.mark.parametrize("start", BACKENDS)
+def test_a_switch_keeps_every_setting(start: str, backend_name: str) -> None:
+    """]b builds the new interpreter with the old one's limits, precision, untrusted
+    mode and fast-path choice (issue 20: they were all dropped)."""
+    from klong.limits import LimitError, Limits
+    old = KlongInterpreter(backend=start, precision=32, untrusted=True, fast_paths=False,
+                           limits=Limits(steps=5000, memory=1 << 30))
+    s = Interaction(old)
+    s.handle("w::2")
+    assert s.handle(f"]b {backend_name}").startswith(f"backend: {backend_name}")
+    k = s.k
+    assert k is not old and k.backend.name == backend_name
+    assert (k.guard.limits.steps, k.guard.limits.memory) == (5000, 1 << 30)
+    assert str(k.run("1.5+!3").dtype).endswith("float32")
+    assert k.untrusted and ".sys" not in k.globals and ".py" not in k.globals
+    with pytest.raises(KlongError, match="undefined"):
+        s.handle('.sys("true")')
+    assert k.fast_paths is False
+    with pytest.raises(LimitError):
+        s.handle("{1}{x+1}:~0")
+    assert s.handle("w") == "2"
+
+
 def test_module_functions_stay_behind_on_switch() -> None:
     s = Interaction(KlongInterpreter(backend="numpy"))
     s.handle(".module(:m);hidden::5;get::{hidden};.module(0)")

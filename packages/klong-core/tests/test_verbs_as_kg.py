@@ -47,6 +47,11 @@ from klong import KlongError, KlongInterpreter
     ('"xyyyyz"?"yy"', "[1 2 3]"),
     (':{[1 2]}?1', "2"),
     (':{[1 2]}?[1 2]', ":undefined"),
+    # an integer to a whole real power is an integer, row by row too
+    ("[[0 3] [14 2]]^[2.0 3]", "[[0 9] [2744 8]]"),
+    ("[[4 9] [16 2]]^[0.5 3]", "[[2.0 3.0] [4096 8]]"),
+    ("[2 3]^[[2.0] [1.5]]", "[[4] [5.196152422706632]]"),
+    ("[[2 3] [4 5]]^[[2.0 0.5] [1.5 3.0]]", "[[4 1.7320508075688772] [8.0 125]]"),
     # amend without an index is its left operand, whatever the value
     ('"":=[1]', '""'),
     ('"abc":=[1]', '"abc"'),

@@ -192,8 +192,7 @@ class Adverbs:
             return v.mklist([a])
         if op in REDUCERS and v.isarr(a):
             self.charge(len(a))
-            r = v.B.scan(REDUCERS[op], a)
-            return v.mklist(r) if type(r) is list else r
+            return v.scan(REDUCERS[op], a)
         xs = v.elems(a)
         acc = xs[0]
         out = [acc]

@@ -327,3 +327,30 @@ class Backend:
         if n is None:
             return random.random()
         return self.asarray([random.random() for _ in range(n)], "f")
+
+
+# -- the plain evaluator's view of a backend -----------------------------------
+#: the methods above with a portable default, which a backend overrides only for
+#: speed; the plain evaluator (no fast paths, ``KLONG_NO_FAST_PATHS=1``) answers
+#: them with the defaults. ``traced`` is left out: its default is no shortcut
+#: but a conservative answer (it would change what differentiation computes).
+PORTABLE = ("all", "any", "copy", "elements", "extent", "flip", "matmul", "maximum",
+            "minimum", "random", "reduce_in_range", "repeat", "roll", "settle", "stack",
+            "synchronize", "to_host", "true_divide", "update")
+_PLAIN_CLASSES: dict[type, type] = {}
+
+
+def plain_view(backend: Backend) -> Backend:
+    """``backend`` with every method of :data:`PORTABLE` put back to
+    :class:`Backend`'s default and ``mixes_reals`` False (integers meeting
+    reals are converted first). The view shares the backend's state; the
+    backend itself is left unchanged."""
+    cls = type(backend)
+    view = _PLAIN_CLASSES.get(cls)
+    if view is None:
+        defaults = {name: vars(Backend)[name] for name in PORTABLE}
+        view = _PLAIN_CLASSES[cls] = type(f"Plain{cls.__name__}", (cls,), defaults)
+    b = object.__new__(view)
+    b.__dict__.update(vars(backend))
+    b.mixes_reals = False
+    return b

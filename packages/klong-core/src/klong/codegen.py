@@ -113,7 +113,7 @@ class Source:
         self.ns: dict[str, Any] = {
             "G": comp.G, "KlongError": KlongError, "Lambda": Lambda, "KDict": KDict,
             "UNDEFINED": UNDEFINED, "apply": k.apply, "truth": comp.verbs.truth,
-            "guard": k.guard, "failure": failure, "project": _project,
+            "guard": k.guard, "failure": failure, "project": project,
             "join": comp.verbs.dyads[","], "MISSING": MISSING,
             "BIG_LO": BIG_LO, "BIG_HI": BIG_HI,
         }
@@ -336,7 +336,7 @@ def _is_op(node: Node, op: str) -> bool:
     return type(node) is Dyad and isinstance(node.verb, OpVerb) and node.verb.op == op
 
 
-def _project(f: Any, vals: list) -> Projection:
+def project(f: Any, vals: list) -> Projection:
     if not isinstance(f, KFunction):
         raise KlongError("projection of a value that is not a function")
     if f.arity != len(vals):

@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
                "  KLONG_BACKEND         default backend (else numpy if installed)\n"
                "  KLONGPATH             folders searched by .l (colon-separated)\n"
                "  KLONG_DEBUG=1         show Python tracebacks of internal errors\n"
+               "  KLONG_NO_FAST_PATHS=1  the plain evaluator (as --no-fast-paths)\n"
                "  KLONG_STRICT_PLUGINS=1  a broken backend plugin is fatal")
     p.add_argument("file", nargs="?", metavar="FILE",
                    help="program to run ('-' reads standard input)")
@@ -92,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-memory", type=size, metavar="SIZE",
                    help="stop an evaluation that would grow the process by more than SIZE "
                         "(bytes, or with K, M, G: 512M)")
+    p.add_argument("--no-fast-paths", dest="fast_paths", action="store_false",
+                   help="run the plain evaluator, without the fast paths it checks them against "
+                        "(also KLONG_NO_FAST_PATHS=1)")
+    p.add_argument("--untrusted", action="store_true",
+                   help="without the system functions that reach outside the interpreter "
+                        "(files, the shell, Python: docs/security.md)")
     p.add_argument("--list-backends", action="store_true",
                    help="list installed backends, their devices and status")
     p.add_argument("--json", action="store_true", help="with --list-backends: print JSON")
@@ -215,7 +222,9 @@ def _interpreter(ns: argparse.Namespace) -> KlongInterpreter:
     from klong import KlongInterpreter, Limits
 
     return KlongInterpreter(backend=ns.backend, device=ns.device, precision=ns.precision,
-                            limits=Limits(timeout=ns.timeout, memory=ns.max_memory))
+                            fast_paths=None if ns.fast_paths else False,
+                            limits=Limits(timeout=ns.timeout, memory=ns.max_memory),
+                            untrusted=ns.untrusted)
 
 
 def _run(ns: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from itertools import count
 from typing import Any, Callable
 
 from .errors import KlongError
-from .nodes import (AdvVerb, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
+from .nodes import (AdvVerb, Apply, Cond, Const, DictLit, Dyad, ExprVerb, Lam, Monad, Node,
                     OpVerb, Var)
 from .values import KDict, KFunction, Lambda, Symbol
 from . import codegen
@@ -58,13 +58,14 @@ class Compiler:
         self.origin: str | None = None
         self.scopes: list[Scope] = []  # the lambdas being compiled, innermost last
         self.serial = count()  # numbers the keys of each lambda's names
+        self.fast = interp.fast_paths  # else closures only: the plain evaluator
 
     def compile(self, node: Node, src: str, origin: str | None = None) -> Callable[[], Any]:
         self.src, self.origin = src, origin
         return self.c(node)
 
     def c(self, node: Node) -> Callable[[], Any]:
-        if codegen.generated(node):
+        if self.fast and codegen.generated(node):
             return codegen.expression(self, node)
         return self.closure(node)
 
@@ -189,17 +190,78 @@ class Compiler:
         binds_f = ".E" in node.src or ".l" in node.src
         self.scopes.append(scope)
         try:
-            if not binds_f and all(codegen.self_contained(s) for s in node.body):
+            if not self.fast:
+                fn = _binder(self.G, lam, params, locals_, self.body(node.body), binds_f)
+            elif not binds_f and all(codegen.self_contained(s) for s in node.body):
                 readonly = tuple(scope.keys[p] for p in PARAMS[:node.arity] if p not in scope.locals)
                 fn = codegen.call(self, node.body, params, locals_, readonly)
             else:
                 fn = _binder(self.G, lam, params, locals_, codegen.body(self, node.body), binds_f)
             lam.fn = fn
             lam.call = lambda args: fn(*args)
-            lam.whole = whole_form(node, self.c, lam.call, self.verbs)
+            lam.whole = whole_form(node, self.c, lam.call, self.verbs) if self.fast else None
         finally:
             self.scopes.pop()
         return lambda: lam
+
+    # -- the plain evaluator's closures (codegen.py writes these nodes otherwise) --
+    def body(self, stmts: list[Node]) -> Callable[[], Any]:
+        """A function body that counts one step, then runs its statements."""
+        run = [self.c(s) for s in stmts]
+        guard = self.k.guard
+        def counted() -> Any:
+            guard.countdown -= 1
+            if guard.countdown <= 0:
+                guard.check()
+            value: Any = []
+            for r in run:
+                value = r()
+            return value
+        return counted
+
+    def c_define(self, node: Dyad) -> Callable[[], Any]:
+        key, also = self.target(node)
+        value, keep, G = self.c(node.right), self.verbs.keep, self.G
+        def define() -> Any:
+            v = G[key] = keep(value())
+            if also is not None:
+                G[also] = v
+            return v
+        return define
+
+    def c_Cond(self, node: Cond) -> Callable[[], Any]:
+        p, t, o = self.c(node.pred), self.c(node.then), self.c(node.other)
+        truth = self.verbs.truth
+        return lambda: t() if truth(p()) else o()
+
+    def c_Apply(self, node: Apply) -> Callable[[], Any]:
+        fn = self.c(node.fn)
+        parts = [None if a is None else self.c(a) for a in node.args]
+        where, apply = self.located(node), self.k.apply
+        projects = None in parts
+        def call() -> Any:
+            f = fn()
+            vals = [None if p is None else p() for p in parts]
+            try:
+                return codegen.project(f, vals) if projects else apply(f, vals)
+            except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                raise failure(e, where, "call") from None
+        return call
+
+    def c_operator(self, node: Dyad) -> Callable[[], Any]:
+        op = node.verb.op
+        f = self.verbs.dyads.get(op)
+        if f is None:
+            raise self.located(node)(KlongError(f"{op}: no dyadic form"))
+        right, left, where = self.c(node.right), self.c(node.left), self.located(node)
+        def run() -> Any:
+            b = right()
+            a = left()
+            try:
+                return f(a, b)
+            except Exception as e:  # noqa: BLE001 - every failure becomes a located Klong error
+                raise failure(e, where, op) from None
+        return run
 
     def verb(self, node: Node) -> Callable[[], tuple]:
         """A closure giving (monadic, dyadic, op) callables for a verb node."""
@@ -259,6 +321,10 @@ class Compiler:
         """A gradient operator, or a verb that is not an operator (codegen.py
         writes operators)."""
         v = node.verb
+        if isinstance(v, OpVerb) and v.op == "::":
+            return self.c_define(node)
+        if isinstance(v, OpVerb) and v.op not in codegen.GRAD_OPS:
+            return self.c_operator(node)
         where = self.located(node)
         right = self.c(node.right)
         left = self.c(node.left)

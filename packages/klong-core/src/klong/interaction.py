@@ -304,12 +304,12 @@ class Interaction:
         return "\n".join(lines)
 
     def switch_backend(self, name: str, device: str | None = None) -> str:
-        """Replace :attr:`k` by an interpreter on backend ``name`` (and ``device``),
-        carrying over every global that is plain data or a function literal."""
-        from .interpreter import KlongInterpreter
+        """Replace :attr:`k` by an interpreter on backend ``name`` (and ``device``)
+        with the same settings (limits, precision, untrusted mode), carrying over
+        every global that is plain data or a function literal."""
         from .plugins import KlongSetupError
         try:
-            new = KlongInterpreter(backend=name, device=device)
+            new = self.k.with_backend(name, device)
         except KlongSetupError as e:
             raise KlongError(f"]b: {e}") from None
         old = self.k

@@ -3,11 +3,12 @@ expression by expression (text -> parser -> compiler -> closures)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Iterator
 
 from .adverbs import Adverbs
 from .autograd import install as install_autograd
-from .backend import Backend
+from .backend import Backend, plain_view
 from .compiler import Compiler, Module
 from .display import Shower
 from .errors import KlongError
@@ -35,6 +36,11 @@ def _make_backend(backend: Any, device: str | None, precision: int | None) -> Ba
     return load_backend(backend, device=device, precision=precision)
 
 
+def fast_paths_default() -> bool:
+    """False where ``KLONG_NO_FAST_PATHS`` is set (to anything but 0)."""
+    return os.environ.get("KLONG_NO_FAST_PATHS", "") in ("", "0")
+
+
 def _limits(limits: Limits | dict | None) -> Limits | None:
     return Limits(**limits) if isinstance(limits, dict) else limits
 
@@ -45,12 +51,24 @@ class KlongInterpreter:
     >>> k = KlongInterpreter()              # doctest: +SKIP
     >>> k("+/1+!10")                        # doctest: +SKIP
     55
+
+    ``fast_paths=False`` (default: off where ``KLONG_NO_FAST_PATHS`` is set)
+    runs the plain evaluator, which every fast path must agree with: closures
+    only, no whole-array forms, extents computed from the values, and the
+    backend's portable methods answered by core's defaults (ARCHITECTURE.md,
+    "Fast paths").
     """
 
     def __init__(self, backend: Any = None, device: str | None = None, precision: int | None = None,
-                 limits: Limits | dict | None = None, untrusted: bool = False):
+                 limits: Limits | dict | None = None, untrusted: bool = False,
+                 fast_paths: bool | None = None):
+        self.fast_paths = fast_paths_default() if fast_paths is None else fast_paths
         self.backend: Backend = _make_backend(backend, device, precision)
+        if not self.fast_paths:
+            self.backend = plain_view(self.backend)
         self.guard = Guard(_limits(limits))
+        self.untrusted = untrusted
+        self._precision = precision  # as asked (None: the device's own), for with_backend
         self.globals: dict[str, Any] = {}
         self.module: Module | None = None
         self.verbs = Verbs(self)
@@ -67,6 +85,13 @@ class KlongInterpreter:
         if untrusted:  # see docs/security.md
             for name in OUTSIDE:
                 self.globals.pop(name, None)
+
+    def with_backend(self, backend: Any, device: str | None = None) -> "KlongInterpreter":
+        """A new, empty interpreter on another backend (or device) with this one's
+        settings: the precision asked for, the limits, untrusted mode, fast paths."""
+        return KlongInterpreter(backend=backend, device=device, precision=self._precision,
+                                limits=self.guard.limits, untrusted=self.untrusted,
+                                fast_paths=self.fast_paths)
 
     # -- running programs ----------------------------------------------------------
     def __call__(self, source: str, limits: Limits | dict | None = None) -> Any:
@@ -105,7 +130,7 @@ class KlongInterpreter:
         self.origins.append(origin)  # .py finds modules next to the innermost program file
         value: Any = []
         done: list[Callable[[], Any]] = []
-        cacheable = (origin is None and self.module is None and ".comment" not in source
+        cacheable = (self.fast_paths and origin is None and self.module is None and ".comment" not in source
                      and len(source) <= CACHE_TEXT)
         try:
             while True:

@@ -33,7 +33,9 @@ REL_TOL = 1e-13  # "sufficiently similar" reals for = and ~
 MAX_LIST = 2**48  # no list can be longer (numpy would silently give an empty one)
 MAX_RANK = 32  # deeper nesting is a Python list of arrays, on every backend
 BIG_BITS = 1 << 23  # a big-integer result of a megabyte or more is checked before it is computed
-PICKS = frozenset("&|")  # dyads whose result is one of their operands
+# dyads that choose their result's kind from their operands' kinds themselves: min and
+# max pick an operand, power keeps an integer to a whole real power integral (kg)
+OWN_KINDS = frozenset("&|^")
 _LIST, _OBJ = object(), object()  # markers inside hkey's flat tuples
 
 
@@ -119,6 +121,9 @@ class Verbs:
         self.settles = type(B).settle is not Backend.settle
         self.keep = self._settled if self.settles else _same
         self._extents: dict[int, tuple] = {}
+        self.fast = interp.fast_paths
+        # the plain evaluator: no array is large enough to cache or propagate its extent
+        self.cache_min = self.CACHE_MIN if self.fast else math.inf
         self.monads: dict[str, Callable] = {
             "+": self.transpose, "-": self.negate, "*": self.first, "%": self.reciprocal,
             "&": self.where, "|": self.reverse, "<": self.grade_up, ">": self.grade_down,
@@ -394,7 +399,7 @@ class Verbs:
         backend's precision (some libraries would pick their default float),
         unless the backend's own mixing gives that precision."""
         AT = self.AT
-        if op not in PICKS and not self.B.mixes_reals:  # min and max pick an operand, which keeps its kind
+        if op not in OWN_KINDS and not self.B.mixes_reals:
             if type(b) is float and isinstance(a, AT) and self.B.kind(a) == "i":
                 a = self.B.to_float(a)
             elif type(a) is float and isinstance(b, AT) and self.B.kind(b) == "i":
@@ -482,7 +487,7 @@ class Verbs:
         shape = tuple(x.shape)
         if 0 in shape:
             return 0, 0
-        if math.prod(shape) < self.CACHE_MIN:
+        if math.prod(shape) < self.cache_min:
             return self.B.extent(x)
         hit = self._extents.get(id(x))
         if hit is not None and hit[0]() is x:
@@ -491,7 +496,7 @@ class Verbs:
 
     def remember(self, x: Any, ext: tuple[Any, Any]) -> tuple[Any, Any]:
         """Record the extent of a large int array (a safe over-estimate is fine)."""
-        if x.ndim and math.prod(tuple(x.shape)) >= self.CACHE_MIN:
+        if x.ndim and math.prod(tuple(x.shape)) >= self.cache_min:
             key = id(x)
             try:
                 self._extents[key] = (weakref.ref(x, lambda _r, key=key: self._extents.pop(key, None)), ext)
@@ -508,10 +513,34 @@ class Verbs:
         """``op``/ over the first axis of array ``a``. An integer sum whose bound
         (rows times the largest magnitude, from the cached extent) fits int64
         skips the backend's exactness check, a second pass over the data."""
-        if (op == "sum" and math.prod(a.shape) >= self.CACHE_MIN and self.B.kind(a) == "i"
+        if (op == "sum" and math.prod(a.shape) >= self.cache_min and self.B.kind(a) == "i"
                 and a.shape[0] * self.bound(a) <= I64_MAX):
             return self.B.reduce_in_range(op, a)
+        if self._plain_ints(op, a):
+            return self._exact_fold(op, a)[-1]
         return self.B.reduce(op, a)
+
+    def scan(self, op: str, a: Any) -> Any:
+        """``op``\\ over the first axis of array ``a``."""
+        if self._plain_ints(op, a):
+            return self.mklist(self._exact_fold(op, a))
+        r = self.B.scan(op, a)
+        return self.mklist(r) if type(r) is list else r
+
+    def _plain_ints(self, op: str, a: Any) -> bool:
+        """Whether the plain evaluator sums or multiplies ``a`` on Python ints
+        itself (not trusting the backend's exact reductions, which it checks)."""
+        return (not self.fast and op in ("sum", "prod") and a.shape[0] > 0
+                and self.B.kind(a) == "i" and not (self.tracing and self.B.traced(a)))
+
+    def _exact_fold(self, op: str, a: Any) -> list:
+        """The running sums or products of ``a``'s rows, exactly."""
+        f = _add if op == "sum" else self.int_mul
+        rows = self.B.tolist(a)
+        out = rows[:1]
+        for row in rows[1:]:
+            out.append(_zip_with(f, out[-1], row))
+        return [self.k.from_literal(r) for r in out]
 
     def is_int_data(self, x: Any) -> bool:
         return type(x) is int or (isinstance(x, self.AT) and self.B.kind(x) == "i")
@@ -672,7 +701,8 @@ class Verbs:
             return True
         if not isinstance(b, self.AT):
             return _whole_power(b) is None
-        return not B.any(B.floor(b) == b) or all(_whole_power(x) is None for x in B.tolist(b))
+        flat = B.tolist(B.reshape(b, (math.prod(b.shape),)))  # b may be a matrix
+        return not B.any(B.floor(b) == b) or all(_whole_power(x) is None for x in flat)
 
     def _float(self, x: Any) -> Any:
         return self.B.to_float(x) if isinstance(x, self.AT) else float(x)
@@ -1445,6 +1475,13 @@ _FORM_NUMBER: dict[type, tuple[re.Pattern, Callable[[str], Any]]] = {
 
 
 # -- scalar kernels (Python numbers) ---------------------------------------------
+
+def _zip_with(f: Callable, a: Any, b: Any) -> Any:
+    """``f`` of equally shaped nested lists, element by element."""
+    if type(a) is list:
+        return [_zip_with(f, x, y) for x, y in zip(a, b)]
+    return f(a, b)
+
 
 def _add(a: Any, b: Any) -> Any:
     return a + b

@@ -8,11 +8,12 @@ compiler recognises in a function literal's text and the Each adverb uses:
   ``x`` and to numbers (literals, or variables holding a number when Each
   runs). Atomic verbs act element by element at any rank, so ``f`` of the
   matrix is the matrix of ``f`` of each row: ``{(x*x)+1}'M`` is ``(M*M)+1``.
-- the inner product ``{+/x*b}`` (or ``{+/b*x}``) over the rows of a matrix,
-  ``b`` a vector or matrix whose length matches the rows: the library's
-  matrix product. Integers take it only when no sum can leave int64 (the
-  same bound the exact arithmetic uses); reals give the products summed in
-  the library's order, which may differ from ``+/`` in the last bits.
+- the inner product ``{+/x*b}`` (or ``{+/b*x}``) over the rows of an integer
+  matrix, ``b`` an integer vector or matrix whose length matches the rows:
+  the library's matrix product, taken only when no sum can leave int64 (the
+  same bound the exact arithmetic uses). Reals keep the per-row path: a
+  library's matrix product sums in its own order (and may fuse multiplies),
+  which differs from ``+/`` in the last bits.
 
 Anything else (a free variable holding a list, a string, other verbs) keeps
 the one-call-per-element path. Left out on purpose: division (a number over
@@ -99,9 +100,9 @@ def _inner_product(get_b: Callable[[], Any], verbs: Any) -> WholeForm:
         except Exception:  # noqa: BLE001 - the general path reports it
             return None
         if not (verbs.isarr(b) and a.ndim == 2 and b.ndim in (1, 2) and b.shape[0] == a.shape[1]
-                and a.shape[1] and B.kind(a) == B.kind(b)):
+                and a.shape[1] and B.kind(a) == B.kind(b) == "i"):
             return None
-        if B.kind(a) == "i" and a.shape[1] * verbs.bound(a) * verbs.bound(b) > I64_MAX:
+        if a.shape[1] * verbs.bound(a) * verbs.bound(b) > I64_MAX:
             return None
         return B.matmul(a, b)
     return whole
