@@ -47,6 +47,11 @@ from klong import KlongError, KlongInterpreter
     ('"xyyyyz"?"yy"', "[1 2 3]"),
     (':{[1 2]}?1', "2"),
     (':{[1 2]}?[1 2]', ":undefined"),
+    # find a big integer: nothing equals it (torch refused to compare), reals by value
+    ("*[8 7]?49115919422767101709966528", "[]"),
+    ("[8.0 7.0]?49115919422767101709966528", "[]"),
+    ("[8 -9223372036854775808]?-9223372036854775808", "[1]"),
+    ("[1e300 7.0]?(10^300)", "[0]"),
     # an integer to a whole real power is an integer, row by row too
     ("[[0 3] [14 2]]^[2.0 3]", "[[0 9] [2744 8]]"),
     ("[[4 9] [16 2]]^[0.5 3]", "[[2.0 3.0] [4096 8]]"),
