@@ -144,3 +144,33 @@ def test_keyboard_interrupt_leaves_the_interpreter_usable(k: KlongInterpreter) -
         k("g(1)")
     assert k("x") == 5 and "q" not in k
     assert k("g::{x*2};g(21)") == 42
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"timeout": "x"}, TypeError), ({"timeout": True}, TypeError), ({"steps": 1.5}, TypeError),
+    ({"memory": "1G"}, TypeError), ({"timeout": -1}, ValueError), ({"timeout": 0}, ValueError),
+    ({"timeout": float("inf")}, ValueError), ({"timeout": float("nan")}, ValueError),
+    ({"steps": 0}, ValueError), ({"memory": -1}, ValueError),
+])
+def test_limits_refuse_what_no_evaluation_runs_under(kwargs: dict, error: type) -> None:
+    """At once, naming the field and what it expects: never at the first evaluation."""
+    name = next(iter(kwargs))
+    with pytest.raises(error, match=f"^Limits {name}: expected None or .* above 0"):
+        Limits(**kwargs)
+    with pytest.raises(error, match=f"^Limits {name}"):
+        KlongInterpreter(limits=kwargs)
+
+
+def test_limits_of_a_call_are_checked_too(k: KlongInterpreter) -> None:
+    with pytest.raises(TypeError, match="^limits: expected a Limits, a dict or None, got 'fast'"):
+        k("1", limits="fast")
+    with pytest.raises(TypeError, match="^limits: unknown 'time' \\(expected timeout, steps, memory\\)"):
+        k("1", limits={"time": 1})
+    assert k("1+1", limits={"timeout": 5, "steps": 10, "memory": 1 << 30}) == 2
+
+
+@pytest.mark.parametrize("name", [5, None, "", b"a"])
+def test_a_variable_name_is_a_string(k: KlongInterpreter, name: object) -> None:
+    with pytest.raises(TypeError, match="name is a non-empty string"):
+        k[name] = 1  # type: ignore[index]
+    assert name not in k.globals

@@ -12,6 +12,7 @@ Imports stay lazy: ``--version`` and ``--list-backends`` never build a backend.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import warnings
@@ -110,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def seconds(text: str) -> float:
     value = float(text)
-    if not value > 0:
+    if not (math.isfinite(value) and value > 0):
         raise ValueError(text)
     return value
 

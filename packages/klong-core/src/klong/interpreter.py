@@ -42,7 +42,15 @@ def fast_paths_default() -> bool:
 
 
 def _limits(limits: Limits | dict | None) -> Limits | None:
-    return Limits(**limits) if isinstance(limits, dict) else limits
+    if isinstance(limits, dict):
+        unknown = sorted(set(limits) - {"timeout", "steps", "memory"}, key=str)
+        if unknown:
+            raise TypeError(f"limits: unknown {', '.join(map(repr, unknown))} "
+                            "(expected timeout, steps, memory)")
+        return Limits(**limits)
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError(f"limits: expected a Limits, a dict or None, got {limits!r}")
+    return limits
 
 
 class KlongInterpreter:
@@ -270,6 +278,8 @@ class KlongInterpreter:
             raise KeyError(name) from None
 
     def __setitem__(self, name: str, value: Any) -> None:
+        if type(name) is not str or not name:
+            raise TypeError(f"a Klong variable's name is a non-empty string, not {name!r}")
         self.globals[name] = self.to_klong(value)
 
     def __contains__(self, name: str) -> bool:

@@ -14,6 +14,7 @@ once, with a Klong error, instead of waking the kernel's out-of-memory killer.
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -49,6 +50,18 @@ class Limits:
     timeout: float | None = None
     steps: int | None = None
     memory: int | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse at once what no evaluation could run under."""
+        for name, kinds in (("timeout", (int, float)), ("steps", (int,)), ("memory", (int,))):
+            v = getattr(self, name)
+            if v is None:
+                continue
+            what = "a number of seconds" if name == "timeout" else "a whole number"
+            if type(v) is bool or not isinstance(v, kinds):
+                raise TypeError(f"Limits {name}: expected None or {what} above 0, got {v!r}")
+            if not (math.isfinite(v) and v > 0):
+                raise ValueError(f"Limits {name}: expected None or {what} above 0, got {v!r}")
 
 
 class LimitError(KlongError):
