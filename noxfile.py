@@ -112,8 +112,8 @@ def dask(session: nox.Session) -> None:
     """klong-dask (dask[array] and distributed, pinned by constraints-dev.txt) with
     klong-core alone, plus klong-numpy to compare with: its tests start a small
     LocalCluster; then the conformance kit and core's language tests
-    (``DASK_CORE_TESTS``: the reference tables and programs among them) on the
-    dask backend."""
+    (``DASK_CORE_TESTS``: the reference tables and programs among them) and a short
+    run of the differential tester (3 programs a family) on the dask backend."""
     for pkg in ("klong-core", "klong-numpy", "klong-dask"):
         shutil.rmtree(ROOT / "packages" / pkg / "build", ignore_errors=True)
     dists = ["./packages/klong-core", "./packages/klong-numpy", DASK]
@@ -126,6 +126,10 @@ def dask(session: nox.Session) -> None:
     session.run("pytest", "-p", "no:cacheprovider", "-q", "--klong-backend", "dask",
                 *[f"packages/klong-core/tests/{name}" for name in DASK_CORE_TESTS],
                 *session.posargs)
+    # the differential tester, short: each dask operation is a round trip to the cluster
+    session.run("pytest", "-p", "no:cacheprovider", "-q", "--klong-backend", "dask",
+                "packages/klong-core/tests/test_differential.py", *session.posargs,
+                env={"KLONG_DIFF_CASES": "3"})
 
 
 def find_reference() -> Path | None:
