@@ -1181,7 +1181,7 @@ class Verbs:
                 return self.mklist([i for i, c in enumerate(a) if c == b.c])
             raise err("?", f"type error: a string holds only characters, not {type_name(b)}")
         if isinstance(a, self.AT) and a.ndim == 1 and self.is_num(b) and not isinstance(b, self.AT):
-            if type(b) is int and not I64_MIN <= b <= I64_MAX and self.B.kind(a) == "i":
+            if type(b) is int and not fits64(b) and self.B.kind(a) == "i":
                 return []  # no int64 equals it (torch refuses to compare with it)
             if type(b) is float or self.B.kind(a) == "f":
                 if type(b) is int:  # a real array: compare with the real (torch takes no big int)
